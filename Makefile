@@ -1,0 +1,35 @@
+# TIP Clearinghouse — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench venv clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Set up everything (virtualenv, dependencies, database, demo catalogue) and serve on 127.0.0.1:$(PORT)
+demo: $(STAMP)
+	PORT=$(PORT) $(BIN)/clearinghouse demo --port $(PORT)
+
+## Run the whole test suite (set CLEARINGHOUSE_DATABASE_URL=postgres://… for PostgreSQL)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench config
+	$(BIN)/ruff format --check src tests bench config
+
+## Search benchmark: both backends at 10k and 100k synthetic records (SIZES overrides)
+bench: $(STAMP)
+	$(BIN)/python bench/search_bench.py $(if $(SIZES),--sizes $(SIZES),)
+
+clean:
+	rm -rf $(VENV) var

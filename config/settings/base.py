@@ -1,0 +1,203 @@
+"""Settings shared by every environment. Deployment values come from the environment.
+
+CLEARINGHOUSE_DATABASE_URL   sqlite:///path/to/db.sqlite3 (default: var/clearinghouse.sqlite3)
+                             or postgres://user@host:port/name
+CLEARINGHOUSE_SEARCH_BACKEND tantivy (default) or postgres
+CLEARINGHOUSE_DATA_DIR       where the database, files and search index live (default: ./var)
+CLEARINGHOUSE_SECRET_KEY     required outside DEBUG
+CLEARINGHOUSE_DEBUG          1 to enable debug pages
+CLEARINGHOUSE_ALLOWED_HOSTS  comma separated
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+DATA_DIR = Path(os.environ.get("CLEARINGHOUSE_DATA_DIR", BASE_DIR / "var")).resolve()
+
+DEBUG = os.environ.get("CLEARINGHOUSE_DEBUG", "") == "1"
+SECRET_KEY = os.environ.get("CLEARINGHOUSE_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and os.environ.get("CLEARINGHOUSE_ENV", "demo") == "production":
+        raise RuntimeError("CLEARINGHOUSE_SECRET_KEY must be set in production")
+    SECRET_KEY = "insecure-demo-key-not-for-production"  # noqa: S105
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("CLEARINGHOUSE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if h.strip()
+]
+
+
+def database_from_url(url: str) -> dict:
+    """Django DATABASES entry from a sqlite:/// or postgres:// URL."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if url.startswith("sqlite:////"):
+            name = path
+        else:
+            name = str((BASE_DIR / path.lstrip("/")).resolve()) if path else ":memory:"
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {
+                # Immediate transactions and a busy timeout: concurrent writers
+                # wait for each other instead of failing with "database is locked".
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                ),
+            },
+            "TEST": {"NAME": os.environ.get("CLEARINGHOUSE_TEST_SQLITE", "")} or {},
+        }
+    if parsed.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")) or "clearinghouse",
+            "USER": unquote(parsed.username or "postgres"),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "127.0.0.1",
+            "PORT": str(parsed.port or 5432),
+            "CONN_MAX_AGE": 60,
+        }
+    raise RuntimeError(f"unsupported CLEARINGHOUSE_DATABASE_URL scheme: {parsed.scheme!r}")
+
+
+DATABASES = {
+    "default": database_from_url(
+        os.environ.get(
+            "CLEARINGHOUSE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'clearinghouse.sqlite3'}"
+        )
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].pop("TEST", None)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "clearinghouse.core",
+    "clearinghouse.vocabularies",
+    "clearinghouse.directory",
+    "clearinghouse.catalog",
+    "clearinghouse.search",
+    "clearinghouse.api",
+    "clearinghouse.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- languages ---------------------------------------------------------------
+LANGUAGE_CODE = "en"
+# The UI languages: the six UN languages, German and the region's languages.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+    ("zh-hans", "中文"),
+    ("ar", "العربية"),
+    ("de", "Deutsch"),
+    ("sq", "Shqip"),
+    ("sr", "Српски"),
+    ("sr-latn", "Srpski"),
+    ("bs", "Bosanski"),
+    ("hr", "Hrvatski"),
+    ("mk", "Македонски"),
+]
+LANGUAGES_BIDI = ["ar", "he", "fa", "ur"]
+LOCALE_PATHS = [BASE_DIR / "src" / "clearinghouse" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = DATA_DIR / "files"
+
+# --- storage of record files: content addressed under FILES_ROOT ---------------
+CLEARINGHOUSE_FILES_ROOT = DATA_DIR / "blobs"
+
+# --- search ------------------------------------------------------------------
+_search_backend = os.environ.get("CLEARINGHOUSE_SEARCH_BACKEND", "tantivy")
+CLEARINGHOUSE_SEARCH = {
+    "default": {
+        "tantivy": {
+            "BACKEND": "clearinghouse.search.backends.tantivy.TantivyBackend",
+            "PATH": str(DATA_DIR / "index"),
+        },
+        "postgres": {
+            "BACKEND": "clearinghouse.search.backends.postgres.PostgresBackend",
+            "DATABASE": "default",
+        },
+    }[_search_backend]
+}
+
+# --- jobs ----------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CLEARINGHOUSE_LOG_LEVEL", "INFO")},
+    "loggers": {"jieba": {"level": "WARNING"}},
+}
+
+# Static files are served by WhiteNoise straight from the apps (no collectstatic
+# step needed for the embedded server).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+CLEARINGHOUSE_QUERY_LANGUAGES = ("en", "fr", "es", "ru", "de")

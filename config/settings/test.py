@@ -1,0 +1,22 @@
+"""Settings for the test suite: isolated data dir, jobs run at once, fast hashing."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("CLEARINGHOUSE_DATA_DIR", tempfile.mkdtemp(prefix="clearinghouse-test-"))
+
+from .base import *  # noqa: E402, F403
+from .base import DATA_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CLEARINGHOUSE_FILES_ROOT = Path(DATA_DIR) / "blobs"
+
+# The PostgreSQL search backend's contract suite runs in every test run, also
+# when the site itself is on SQLite, against this database.
+DATABASES["pgsearch"] = database_from_url(  # noqa: F405
+    os.environ.get(
+        "CLEARINGHOUSE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/clearinghouse_search"
+    )
+)
