@@ -217,6 +217,11 @@ class SearchBackendContract:
         assert ids(run(backend, PrefixQ(("торг",)))) == [5]
         assert run(backend, PrefixQ(("x.",))).total == 0
 
+    def test_prefix_with_many_expansions_misses_nothing(self, backend):
+        backend.apply([make_doc(i, "", f"pre{i:03d} filler") for i in range(300)], [])
+        assert run(backend, PrefixQ(("pre",)), limit=5).total == 300
+        assert run(backend, PrefixQ(("pre1",)), limit=5).total == 100
+
     def test_bm25_title_and_frequency_rank_first(self, backend):
         filler = " ".join(f"word{i}" for i in range(200))
         backend.apply(

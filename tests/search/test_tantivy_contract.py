@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from clearinghouse.search.backends.tantivy import TantivyBackend
-from clearinghouse.search.tree import MatchAllQ
+from clearinghouse.search.tree import MatchAllQ, PhraseQ
 
 from .contract import SearchBackendContract, make_doc, run, term
 
@@ -103,3 +108,52 @@ def test_check_reports_unwritable_path(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     assert TantivyBackend("default", {"PATH": str(blocker)}).check()
+
+
+def test_terms_with_whitespace_are_kept_whole(tmp_path):
+    backend = make_backend(tmp_path)
+    document = make_doc(1, "x")
+    document.full_terms = ["new york", "city", ""]
+    backend.apply([document], [])
+    assert run(backend, term("new york")).total == 1
+    assert run(backend, term("new")).total == 0
+    assert run(backend, PhraseQ(("new york", "city"))).total == 1
+
+
+def test_searches_in_threads_while_applying(tmp_path):
+    backend = make_backend(tmp_path)
+    backend.apply([make_doc(i, "seed") for i in range(50)], [])
+
+    def search_many(_):
+        return [run(backend, term("seed"), limit=5).total for _ in range(30)]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        searches = [pool.submit(search_many, n) for n in range(4)]
+        for start in range(50, 70):
+            backend.apply([make_doc(start, "seed")], [])
+        totals = [total for future in searches for total in future.result()]
+    assert all(50 <= total <= 70 for total in totals)
+    assert run(backend, term("seed")).total == 70
+
+
+WRITER_SCRIPT = """
+import sys
+from clearinghouse.search.backends.tantivy import TantivyBackend
+from tests.search.contract import make_doc
+backend = TantivyBackend("default", {"PATH": sys.argv[1]})
+first = int(sys.argv[2])
+for record_id in range(first, first + 15):
+    backend.apply([make_doc(record_id, "shared")], [])
+"""
+
+
+def test_writer_processes_wait_for_each_other(tmp_path):
+    """Two processes applying at once: the writer lock is waited for, nothing is lost."""
+    make_backend(tmp_path).count()  # create the first generation
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER_SCRIPT, str(tmp_path), str(first)], env=env)
+        for first in (0, 100)
+    ]
+    assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
+    assert run(make_backend(tmp_path), term("shared")).total == 30

@@ -38,10 +38,11 @@ from .tree import (
 MAX_TERM_LENGTH = 64
 #: Shortest prefix a ``word*`` query expands; shorter ones match half the index.
 MIN_PREFIX_LENGTH = 2
-# How many letters a stem may lack against a typed prefix, and the shortest
-# such stem worth matching exactly (shorter ones are often stopwords: "par").
-_PREFIX_CUTS = (1, 2, 3)
-_MIN_CUT_PREFIX_LENGTH = 4
+# Endings that complete a typed prefix into words whose stem may be shorter than
+# the prefix ("educat" + "ion" → "educ"), and the shortest such stem worth
+# matching (shorter ones are often stopwords: "par").
+_ENDINGS = ("e", "s", "es", "ed", "er", "ing", "ion", "ions", "a", "o", "i", "y", "al")
+_MIN_SHORTER_STEM = 4
 # Raw words longer than this cannot fold down to MAX_TERM_LENGTH; skip stemming them.
 _MAX_RAW_LENGTH = 4 * MAX_TERM_LENGTH
 
@@ -402,18 +403,18 @@ def _prefix_tail(word: str, languages: Sequence[str | None]) -> Node | None:
         if not prefix.startswith(tuple(prefixes)):  # a shorter prefix already covers it
             prefixes.append(prefix)
     query = PrefixQ(tuple(prefixes))
-    if not stemmers:
-        return query
     # A stem can be shorter than the typed prefix: "education" is indexed as
-    # "educ", which "educat*" does not start. Terms a few letters shorter than
-    # the prefix (exact terms, not prefixes) catch those stems.
-    shorter = tuple(
-        cut_prefix
-        for cut in _PREFIX_CUTS
-        if len(cut_prefix := folded[:-cut]) >= _MIN_CUT_PREFIX_LENGTH
-        and not cut_prefix.startswith(query.prefixes)
+    # "educ", which "educat*" does not start. Stemming the prefix with common
+    # endings finds such stems; they are matched as exact terms.
+    shorter = _unique(
+        stem
+        for stemmer in stemmers
+        for stem in map(fold, stemmer.stemWords([word + ending for ending in _ENDINGS]))
+        if len(stem) >= _MIN_SHORTER_STEM
+        and not stem.startswith(query.prefixes)
+        and folded.startswith(stem)
     )
-    return OrQ((query, TermQ(shorter))) if shorter else query
+    return OrQ((query, TermQ(tuple(shorter)))) if shorter else query
 
 
 def _and(children: Iterable[Node | None]) -> Node | None:
