@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(os.environ.get("CLEARINGHOUSE_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
+SHARED = Path(
+    os.environ.get("CLEARINGHOUSE_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")
+)
 IN_CI = os.environ.get("CI") == "true"
 
 

@@ -15,8 +15,6 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from django.utils.translation import gettext_lazy as _
-
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("CLEARINGHOUSE_DATA_DIR", BASE_DIR / "var")).resolve()
 
@@ -55,7 +53,6 @@ def database_from_url(url: str) -> dict:
                     "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("CLEARINGHOUSE_TEST_SQLITE", "")} or {},
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
@@ -77,8 +74,6 @@ DATABASES = {
         )
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].pop("TEST", None)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

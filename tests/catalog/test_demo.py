@@ -41,8 +41,9 @@ def test_samples_are_labelled_and_multilingual(demo_catalogue):
 
 
 def test_loading_the_demo_twice_duplicates_nothing(demo_catalogue):
-    from clearinghouse.catalog.demo.loader import load_demo
     import io
+
+    from clearinghouse.catalog.demo.loader import load_demo
 
     before = (Record.objects.count(), Agent.objects.count())
     load_demo(stdout=io.StringIO())

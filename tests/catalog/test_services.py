@@ -60,3 +60,13 @@ def test_plain_text_reader_decodes_real_files(name, expected):
     result = read_plain_text(path.read_bytes())
     assert expected in result.text.lower()
     assert "\ufffd" not in result.text[:2000]
+
+
+def test_durations_are_described_in_words():
+    from clearinghouse.catalog.durations import describe_duration
+
+    assert describe_duration("PT8H") == "8 hours"
+    assert describe_duration("P4D") == "4 days"
+    assert describe_duration("P1DT2H30M") == "1 day, 2 hours, 30 minutes"
+    assert describe_duration("about a week") == "about a week"
+    assert describe_duration("") == ""

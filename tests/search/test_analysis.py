@@ -234,13 +234,24 @@ def test_one_word_phrase_is_a_term():
     assert analyze_tree(PhraseWords(("Victims",)), ["en"]) == TermQ(("victim", "victims"))
 
 
-def test_prefix_with_stems_and_shorter_stems():
+def test_prefix_includes_stems_shorter_than_the_prefix():
+    # "education" is indexed as "educ", which does not start with "educat".
     assert analyze_tree(PrefixWord("educat"), ["en"]) == OrQ(
-        (PrefixQ(("educat",)), TermQ(("educa", "educ")))
+        (PrefixQ(("educat",)), TermQ(("educ",)))
     )
-    assert analyze_tree(PrefixWord("Traités"), ["fr"]) == OrQ(
-        (PrefixQ(("trait",)), TermQ(("trai",)))
+    assert analyze_tree(PrefixWord("repatriat"), ["fr", "en"]) == OrQ(
+        (PrefixQ(("repatriat",)), TermQ(("repatri",)))
     )
+
+
+def test_prefix_is_not_widened_to_a_shorter_word():
+    # "traffick*" must not match "traffic".
+    assert analyze_tree(PrefixWord("traffick"), ["en", "fr"]) == PrefixQ(("traffick",))
+
+
+def test_prefix_stems_cover_the_folded_prefix():
+    # The French stem "trait" covers the folded "traites": one prefix is enough.
+    assert analyze_tree(PrefixWord("Traités"), ["fr"]) == PrefixQ(("trait",))
 
 
 def test_prefix_without_stemmer_is_only_folded():

@@ -19,9 +19,10 @@ pytestmark = pytest.mark.django_db
 
 def engine_ids(q: str) -> list[int]:
     """What the engine itself returns (every status), bypassing the re-check."""
+    from django.utils import timezone
+
     from clearinghouse.catalog.policies import STAFF_STATUSES
     from clearinghouse.search.types import AccessFilter
-    from django.utils import timezone
 
     request = SearchRequest(
         query=analysed_query(q, "en"),
@@ -52,8 +53,9 @@ def test_a_replaced_record_appears_exactly_once_with_its_new_terms():
 
 
 def test_a_deleted_record_leaves_the_index():
-    from clearinghouse.catalog.services import record_deleted
     from django.db import transaction
+
+    from clearinghouse.catalog.services import record_deleted
 
     record = make_record("Codes of conduct for contractors")
     apply_outbox()

@@ -145,7 +145,7 @@ def test_a_realistic_query_end_to_end():
                 )
             ),
             NotQ(TermQ(("smuggl", "smuggling"))),
-            OrQ((PrefixQ(("repatriat",)), TermQ(("repatria", "repatri", "repatr")))),
+            OrQ((PrefixQ(("repatriat",)), TermQ(("repatri",)))),
         )
     )
 
@@ -177,7 +177,7 @@ def _check(text: str) -> None:
     assert not any(isinstance(n, RAW_TYPES) for n in _nodes(analysed))
 
 
-HOSTILE = "*-:()\"“”«»ORANDNEAR \\^~+"
+HOSTILE = '*-:()"“”«»ORANDNEAR \\^~+'
 LETTERS = "abcxyzéÉßÆ贩运人口ひらがなтрговинаالبشر0123456789"
 TOKENS = ["OR", "AND", "NEAR(", "-", "*", '"', "“", "”", "«", "»", "word", "a", " ", "\x00", "\t"]
 
@@ -215,4 +215,4 @@ def test_lone_surrogates_and_nul_bytes(seed):
     text = rng.randbytes(10_000).decode("utf-8", errors="surrogateescape")
     assert any(0xDC80 <= ord(c) <= 0xDCFF for c in text)
     _check(text)
-    _check("\ud800 a \udfff -\ud83d OR \x00* \"\udc80 b")
+    _check('\ud800 a \udfff -\ud83d OR \x00* "\udc80 b')

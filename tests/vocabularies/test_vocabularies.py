@@ -23,9 +23,17 @@ def test_every_concept_has_labels_in_the_six_un_languages(vocabularies):
 
 
 def test_appendix_c_audiences_and_brief_topics_are_present(vocabularies):
-    for code in ("military-senior", "police-senior", "civilian-senior", "local-law-enforcement",
-                 "prosecutors", "defence-attorneys", "ngo-local", "ngo-international",
-                 "journalists"):
+    for code in (
+        "military-senior",
+        "police-senior",
+        "civilian-senior",
+        "local-law-enforcement",
+        "prosecutors",
+        "defence-attorneys",
+        "ngo-local",
+        "ngo-international",
+        "journalists",
+    ):
         assert Concept.objects.filter(scheme_id="audience", code=code).exists(), code
     assert Concept.objects.filter(scheme_id="topic", code="repatriation-and-asylum").exists()
 

@@ -10,14 +10,32 @@ import pytest
 from django.urls import reverse
 
 from clearinghouse.catalog.models import Record
-from clearinghouse.search.types import FACET_FIELDS
 from clearinghouse.search.indexer import apply_outbox
+from clearinghouse.search.types import FACET_FIELDS
 from tests.factories import make_record
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = ['"foo', "AND OR", "*", "NEAR(", "-", "(((", "\\", "a:b:c", "OR", '"', "--", "**",
-           "\x00", "𝕏" * 50, "' OR 1=1 --", "<script>alert(1)</script>", "-\"", "title:x^3~"]
+HOSTILE = [
+    '"foo',
+    "AND OR",
+    "*",
+    "NEAR(",
+    "-",
+    "(((",
+    "\\",
+    "a:b:c",
+    "OR",
+    '"',
+    "--",
+    "**",
+    "\x00",
+    "𝕏" * 50,
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    '-"',
+    "title:x^3~",
+]
 
 
 def api(client, **params):

@@ -10,6 +10,7 @@ from clearinghouse.core.policy import Actor
 from clearinghouse.directory.models import Agent
 from clearinghouse.vocabularies.lookups import vocabulary_cache
 
+from .durations import describe_duration
 from .models import Record, RecordCreator, RecordFile, RecordText
 from .policies import filter_records
 
@@ -22,10 +23,12 @@ class RecordDetail:
     text: RecordText | None
     texts: list[RecordText]
     creators: list[RecordCreator]
-    concepts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # scheme → (title in the UI language, [(code, label)])
+    concepts: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
     resource_type: str = ""
     supersedes: Record | None = None
     superseded_by: Record | None = None
+    duration: str = ""
 
 
 def visible_counts_by_kind(actor: Actor) -> list[tuple[str, str, int]]:
@@ -69,7 +72,11 @@ def record_detail(actor: Actor, pk: int, language: str) -> RecordDetail | None:
         text=record.text_for(language),
         texts=list(record.texts.all()),
         creators=list(record.creators.all()),
-        concepts={s: concepts[s] for s in DETAIL_SCHEMES if s in concepts},
+        concepts={
+            s: (vocabulary_cache.scheme_label(s, language), concepts[s])
+            for s in DETAIL_SCHEMES
+            if s in concepts
+        },
         resource_type=(
             vocabulary_cache.label("resource_type", record.resource_type.code, language)
             if record.resource_type_id
@@ -77,6 +84,7 @@ def record_detail(actor: Actor, pk: int, language: str) -> RecordDetail | None:
         ),
         supersedes=related.get(record.supersedes_id) if record.supersedes_id else None,
         superseded_by=superseded_by,
+        duration=describe_duration(record.duration),
     )
 
 

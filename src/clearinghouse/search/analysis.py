@@ -43,54 +43,26 @@ MIN_PREFIX_LENGTH = 2
 # matching (shorter ones are often stopwords: "par").
 _ENDINGS = ("e", "s", "es", "ed", "er", "ing", "ion", "ions", "a", "o", "i", "y", "al")
 _MIN_SHORTER_STEM = 4
+# Words each thread's stemmer remembers per language (PyStemmer's own cache).
+_STEM_CACHE_SIZE = 20_000
 # Raw words longer than this cannot fold down to MAX_TERM_LENGTH; skip stemming them.
 _MAX_RAW_LENGTH = 4 * MAX_TERM_LENGTH
 
 # BCP 47 primary subtag → Snowball algorithm. The Snowball serbian stemmer
 # transliterates Cyrillic to Latin, so both scripts (and Bosnian, Croatian,
 # Montenegrin) meet on the same stems. Languages absent here are not stemmed.
+# fmt: off
 _ALGORITHMS: dict[str, str] = {
-    "ar": "arabic",
-    "bs": "serbian",
-    "ca": "catalan",
-    "cnr": "serbian",
-    "cs": "czech",
-    "da": "danish",
-    "de": "german",
-    "el": "greek",
-    "en": "english",
-    "eo": "esperanto",
-    "es": "spanish",
-    "et": "estonian",
-    "eu": "basque",
-    "fa": "persian",
-    "fi": "finnish",
-    "fr": "french",
-    "ga": "irish",
-    "hi": "hindi",
-    "hr": "serbian",
-    "hu": "hungarian",
-    "hy": "armenian",
-    "id": "indonesian",
-    "it": "italian",
-    "lt": "lithuanian",
-    "nb": "norwegian",
-    "ne": "nepali",
-    "nl": "dutch",
-    "nn": "norwegian",
-    "no": "norwegian",
-    "pl": "polish",
-    "pt": "portuguese",
-    "ro": "romanian",
-    "ru": "russian",
-    "sh": "serbian",
-    "sr": "serbian",
-    "st": "sesotho",
-    "sv": "swedish",
-    "ta": "tamil",
-    "tr": "turkish",
-    "yi": "yiddish",
+    "ar": "arabic", "bs": "serbian", "ca": "catalan", "cnr": "serbian", "cs": "czech",
+    "da": "danish", "de": "german", "el": "greek", "en": "english", "eo": "esperanto",
+    "es": "spanish", "et": "estonian", "eu": "basque", "fa": "persian", "fi": "finnish",
+    "fr": "french", "ga": "irish", "hi": "hindi", "hr": "serbian", "hu": "hungarian",
+    "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian", "nb": "norwegian",
+    "ne": "nepali", "nl": "dutch", "nn": "norwegian", "no": "norwegian", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sh": "serbian", "sr": "serbian",
+    "st": "sesotho", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
 }
+# fmt: on
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # Kana and Hangul: no segmenter at hand, so runs are indexed as character bigrams.
@@ -266,7 +238,7 @@ def _stemmer(language: str | None) -> Any:
         stemmers = _local.stemmers = {}
     stemmer = stemmers.get(algorithm)
     if stemmer is None:
-        stemmer = stemmers[algorithm] = Stemmer.Stemmer(algorithm, 100_000)
+        stemmer = stemmers[algorithm] = Stemmer.Stemmer(algorithm, _STEM_CACHE_SIZE)
     return stemmer
 
 
@@ -396,7 +368,7 @@ def _prefix_tail(word: str, languages: Sequence[str | None]) -> Node | None:
     folded = fold(word)
     if len(folded) < MIN_PREFIX_LENGTH or len(folded) > MAX_TERM_LENGTH:
         return _word_query(word, languages)
-    stemmers = [s for s in map(_stemmer, languages) if s is not None]
+    stemmers = _unique(s for s in map(_stemmer, languages) if s is not None)
     candidates = [folded, *(fold(stemmer.stemWord(word)) for stemmer in stemmers)]
     prefixes: list[str] = []
     for prefix in sorted(_unique(p for p in candidates if len(p) >= MIN_PREFIX_LENGTH), key=len):

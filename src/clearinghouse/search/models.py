@@ -12,6 +12,9 @@ class IndexOutbox(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"outbox {self.pk}: record {self.record_id}"
+
 
 class IndexCursor(models.Model):
     """How far one index (one backend on one machine, one generation) has applied the outbox."""
@@ -19,3 +22,6 @@ class IndexCursor(models.Model):
     name = models.CharField(primary_key=True, max_length=300)
     position = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.position}"

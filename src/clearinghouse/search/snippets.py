@@ -141,7 +141,7 @@ def _needle_regex(needle: str, serbian_cyrillic: bool) -> tuple[str, str, str]:
         skip = f"[{_POINTS}]*"
         return atoms[0], "", skip + skip.join(rest)
     # Checked after the first character is consumed: what precedes it is no letter.
-    return atoms[0], "(?<![\\w][\\s\\S])", "".join(rest)
+    return atoms[0], "(?<!\\w[\\s\\S])", "".join(rest)
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,7 @@ class _Matcher:
 
 
 def _is_raw(node: Node) -> bool:
+    """Whether the tree still holds words as typed (the caller did not analyse it)."""
     if isinstance(node, Word | PhraseWords | PrefixWord):
         return True
     if isinstance(node, AndQ | OrQ):
@@ -227,6 +228,7 @@ def _matcher(query: Node, language: str | None) -> _Matcher:
 
 @functools.lru_cache(maxsize=65_536)
 def _word_terms(word: str, language: str | None) -> tuple[str, ...]:
+    """The index terms of one word of the text, as the index holds them."""
     return tuple(analyze(word, language))
 
 

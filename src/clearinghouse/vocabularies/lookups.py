@@ -6,7 +6,7 @@ import threading
 import time
 
 from .labels import pick_label
-from .models import Concept
+from .models import Concept, Scheme
 
 
 class VocabularyCache:
@@ -38,6 +38,10 @@ class VocabularyCache:
                         "broader": broader,
                         "position": position,
                     }
+                data["__schemes__"] = {
+                    scheme_id: {"labels": labels}
+                    for scheme_id, labels in Scheme.objects.values_list("id", "labels")
+                }
                 self._concepts = data
                 self._loaded_at = now
             return self._concepts
@@ -47,6 +51,10 @@ class VocabularyCache:
         if concept is None:
             return code
         return pick_label(concept["labels"], language) or code
+
+    def scheme_label(self, scheme: str, language: str) -> str:
+        labels = self._data().get("__schemes__", {}).get(scheme, {}).get("labels", {})
+        return pick_label(labels, language) or scheme
 
     def codes(self, scheme: str) -> list[str]:
         concepts = self._data().get(scheme, {})

@@ -9,7 +9,7 @@ from .labels import pick_label
 
 
 class Scheme(models.Model):
-    """A concept scheme: audience, purpose, topic, method, resource_type, region, country, language."""
+    """A concept scheme: audience, purpose, topic, method, resource type, region, country…"""
 
     id = models.CharField(primary_key=True, max_length=40)
     labels = models.JSONField(default=dict)

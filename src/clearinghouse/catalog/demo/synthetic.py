@@ -17,16 +17,17 @@ from dataclasses import dataclass, field
 
 DOMAIN_WORDS = (
     "trafficking persons victims peacekeeping mission police training law enforcement "
-    "prosecution investigation protection assistance repatriation asylum shelter code conduct "
-    "accountability demand corruption organised crime border migration smuggling exploitation "
-    "labour sexual women children rights court judge prosecutor evidence testimony witness "
-    "referral identification interview regulation protocol convention coordination ngo "
-    "awareness capacity module course manual handbook seminar briefing curriculum trainer "
-    "learner assessment kosovo bosnia herzegovina albania balkans timor sierra leone congo "
-    "contractor civilian military officer unit deployment recruitment debt bondage passport "
-    "document fraud brothel bar nightclub raid rescue reintegration counselling health medical "
-    "psychosocial media journalist research data statistics report analysis policy plan "
-    "national action strategy funding donor cooperation regional international local"
+    "prosecution investigation protection assistance repatriation asylum shelter code "
+    "conduct accountability demand corruption organised crime border migration smuggling "
+    "exploitation labour sexual women children rights court judge prosecutor evidence "
+    "testimony witness referral identification interview regulation protocol convention "
+    "coordination ngo awareness capacity module course manual handbook seminar briefing "
+    "curriculum trainer learner assessment kosovo bosnia herzegovina albania balkans timor "
+    "sierra leone congo contractor civilian military officer unit deployment recruitment "
+    "debt bondage passport document fraud brothel bar nightclub raid rescue reintegration "
+    "counselling health medical psychosocial media journalist research data statistics "
+    "report analysis policy plan national action strategy funding donor cooperation regional "
+    "international local "
 ).split()
 LANGUAGES = ("en", "en", "en", "fr", "es", "ru", "de", "sq", "sr-latn", "bs")
 KINDS = ("training_material", "publication", "instrument", "dataset")
@@ -116,7 +117,7 @@ COUNTRIES = (
 )
 ORGANISATIONS = ("unicri", "traccc", "iom", "osce", "unhcr", "ohchr", "ilo", "interpol")
 SYLLABLES = (
-    "ka ri to men sa lo vi de na pe tra ko ber an il us om ev ag ul zi mo ne ta sh ch ro la"
+    "ka ri to men sa lo vi de na pe tra ko ber an il us om ev ag ul zi mo ne ta sh ch ro la "
 ).split()
 
 

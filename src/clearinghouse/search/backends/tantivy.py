@@ -88,11 +88,13 @@ def _newest_key(year: int | None, sort_title: str) -> int:
     return (max(0, min(year or 0, 0xFFFF)) << 48) | (0xFFFF_FFFF_FFFF - prefix)
 
 
-def _add_terms(doc: tantivy.Document, field: str, terms: Sequence[str]) -> None:
+def _add_terms(doc: tantivy.Document, field: str, terms: list[str]) -> None:
     """Index ``terms`` at consecutive positions, exactly as given."""
     text = " ".join(terms)
-    if len(text.split()) == len(terms):
-        doc.add_text(field, text)  # fast path: the whitespace tokenizer restores ``terms``
+    # Python's split() breaks on a superset of the tokenizer's whitespace: equal lists mean
+    # the tokenizer will restore ``terms`` exactly.
+    if text.split() == terms:
+        doc.add_text(field, text)
         return
     # Some term is empty or holds whitespace: hand tantivy the tokens themselves.
     tokens, offset = [], 0
@@ -246,7 +248,10 @@ def _facet_aggregations(names: Sequence[str], facet_limit: int) -> dict[str, Any
     }
 
 
-def _facet_counts(raw: dict[str, Any], names: Sequence[str], limit: int) -> dict[str, list]:
+def _facet_counts(
+    raw: dict[str, Any], names: Sequence[str], limit: int
+) -> dict[str, list[tuple[str, int]]]:
+    """(value, count) pairs, most frequent first, ties by value; "year" is never cut."""
     facets = {}
     for name in names:
         buckets = raw.get(name, {}).get("buckets", [])
@@ -315,14 +320,20 @@ class TantivyBackend(SearchBackend):
     def _publish(self, name: str, *, only_if_absent: bool = False) -> bool:
         """Point CURRENT at ``name`` atomically; with ``only_if_absent``, never overwrite."""
         temp = self.path / f"CURRENT.tmp-{secrets.token_hex(4)}"
-        temp.write_text(name + "\n")
+        with open(temp, "w") as handle:
+            handle.write(name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())  # a crash must not leave CURRENT empty
         try:
             if only_if_absent:
-                os.link(temp, self._current_file)  # atomic create-if-absent
+                try:
+                    os.link(temp, self._current_file)  # atomic create-if-absent
+                except FileExistsError:
+                    return False
+                except OSError:  # no hard links on this file system
+                    os.replace(temp, self._current_file)
             else:
                 os.replace(temp, self._current_file)
-        except FileExistsError:
-            return False
         finally:
             temp.unlink(missing_ok=True)
         return True
@@ -336,11 +347,12 @@ class TantivyBackend(SearchBackend):
             del _index
             shutil.rmtree(self.path / name, ignore_errors=True)
 
-    def _remove_older_generations(self, keep: str) -> None:
-        # Only older ones: a rebuild that started later in another process is left alone.
-        # Open files may refuse removal (Windows); the next rebuild tries again.
+    def _remove_older_generations(self, keep: str, previous: str | None) -> None:
+        # Older names and the one just replaced; a rebuild that started later in another
+        # process is left alone. Open files may refuse removal (Windows): the next rebuild
+        # tries again.
         for entry in self.path.glob("gen-*"):
-            if entry.name < keep:
+            if entry.name < keep or entry.name == previous:
                 shutil.rmtree(entry, ignore_errors=True)
 
     # --- reading ---------------------------------------------------------------------------
@@ -510,10 +522,11 @@ class TantivyBackend(SearchBackend):
             del writer, index  # before removing the files, or the writer may recreate them
             if done < 0:
                 shutil.rmtree(self.path / name, ignore_errors=True)
+        previous = self._current_file.read_text().strip() if self._current_file.exists() else None
         self._publish(name)
         if progress and (done == 0 or done % self.commit_every):
             progress(done)
-        self._remove_older_generations(keep=name)
+        self._remove_older_generations(keep=name, previous=previous)
         self._fresh_reader()
 
     def _fill(
