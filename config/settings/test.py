@@ -20,3 +20,11 @@ DATABASES["pgsearch"] = database_from_url(  # noqa: F405
         "CLEARINGHOUSE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/clearinghouse_search"
     )
 )
+
+# Several test runs on one PostgreSQL server (parallel sessions, CI beside a
+# developer) use distinct test databases when CLEARINGHOUSE_TEST_DB_SUFFIX is set.
+_suffix = os.environ.get("CLEARINGHOUSE_TEST_DB_SUFFIX", "")
+if _suffix:
+    for _alias, _db in DATABASES.items():  # noqa: F405
+        if _db["ENGINE"].endswith("postgresql"):
+            _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{_suffix}"}
