@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench venv clean
+.PHONY: demo test lint bench venv clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench config
 	$(BIN)/ruff format --check src tests bench config
 
-## Search benchmark: both backends at 10k and 100k synthetic records (SIZES overrides)
+## Update the UI catalogues from the sources (makemessages needs GNU gettext), then compile them
+LOCALES := fr es ru zh_Hans ar de sq sr sr_Latn bs hr mk
+messages: $(STAMP)
+	cd src/clearinghouse && ../../$(BIN)/clearinghouse makemessages $(addprefix -l ,$(LOCALES)) \
+		--add-location file --no-obsolete --ignore "tests/*"
+	$(BIN)/clearinghouse compile_catalogues
+
+## Search benchmark: both backends at 10k and 100k synthetic records (SIZES overrides);
+## ingestion benchmark: pages/s for text and scanned PDFs beside the raw libraries
 bench: $(STAMP)
 	$(BIN)/python bench/search_bench.py $(if $(SIZES),--sizes $(SIZES),)
+	$(BIN)/python bench/ingest_bench.py
 
 clean:
 	rm -rf $(VENV) var

@@ -53,6 +53,17 @@ def _isolated_storage(settings, tmp_path):
     search_backends.reset()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request leaves its language active in the
+    thread, and a later ``reverse()`` would otherwise build another language's URLs."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def vocabularies(db):
     from clearinghouse.vocabularies.loader import load_vocabularies

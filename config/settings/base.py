@@ -78,31 +78,42 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clearinghouse.accounts.apps.ClearinghouseAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clearinghouse.core",
+    "clearinghouse.accounts",
     "clearinghouse.vocabularies",
     "clearinghouse.directory",
     "clearinghouse.catalog",
     "clearinghouse.search",
+    "clearinghouse.ingestion",
     "clearinghouse.api",
+    "clearinghouse.dissemination",
+    "clearinghouse.translation",
     "clearinghouse.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clearinghouse.accounts.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "clearinghouse.web.middleware.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clearinghouse.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -146,6 +157,11 @@ LANGUAGES = [
 ]
 LANGUAGES_BIDI = ["ar", "he", "fa", "ur"]
 LOCALE_PATHS = [BASE_DIR / "src" / "clearinghouse" / "locale"]
+# Machine translation (C7): Argos Translate when it and its language packages are installed
+# (optional; `clearinghouse translation-engines` says what is missing).
+CLEARINGHOUSE_TRANSLATION = {
+    "default": {"BACKEND": "clearinghouse.translation.backends.argos.ArgosBackend"}
+}
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -181,7 +197,40 @@ TASKS = {
     }
 }
 
-LOGIN_URL = "admin:login"
+# --- accounts and access (C10; see clearinghouse.accounts) ---------------------
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy of every response (the portal needs no script and no inline style).
+CLEARINGHOUSE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# Login throttle: failures counted per account name and per address over the window.
+CLEARINGHOUSE_LOGIN_WINDOW_SECONDS = 15 * 60
+CLEARINGHOUSE_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+CLEARINGHOUSE_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+# How long an access grant lasts unless staff choose otherwise.
+CLEARINGHOUSE_ACCESS_GRANT_DAYS = 90
+OTP_TOTP_ISSUER = "TIP Clearinghouse"
 
 LOGGING = {
     "version": 1,
@@ -196,3 +245,27 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 CLEARINGHOUSE_QUERY_LANGUAGES = ("en", "fr", "es", "ru", "de")
+
+# --- interoperability (see clearinghouse.dissemination and clearinghouse.api) ----------
+# Absolute address of the portal, for exports made outside a request (CLI, OAI-PMH).
+CLEARINGHOUSE_BASE_URL = os.environ.get("CLEARINGHOUSE_BASE_URL", "http://127.0.0.1:8000")
+# OAI-PMH: identifiers are oai:<repository id>:<record id>; set the id to your domain.
+CLEARINGHOUSE_OAI_REPOSITORY_ID = os.environ.get(
+    "CLEARINGHOUSE_OAI_REPOSITORY_ID", "clearinghouse.localhost"
+)
+CLEARINGHOUSE_OAI_REPOSITORY_NAME = "TIP Clearinghouse"
+CLEARINGHOUSE_OAI_ADMIN_EMAILS = [
+    os.environ.get("CLEARINGHOUSE_OAI_ADMIN_EMAIL", "oai-admin@clearinghouse.localhost")
+]
+CLEARINGHOUSE_OAI_PAGE_SIZE = 100
+# MARC organisation code written in 003 (and recognised on import).
+CLEARINGHOUSE_MARC_ORG_CODE = os.environ.get("CLEARINGHOUSE_MARC_ORG_CODE", "TIPCH")
+CLEARINGHOUSE_EXPORT_MAX_RECORDS = 10_000
+CLEARINGHOUSE_IMPORT_MAX_BYTES = 50 * 1024 * 1024
+# Harvesting: bounded in pages, time and bytes; loopback only for the test suite.
+CLEARINGHOUSE_HARVEST_MAX_PAGES = 1000
+CLEARINGHOUSE_HARVEST_MAX_SECONDS = 3600
+CLEARINGHOUSE_HARVEST_LIMITS = {"timeout": 30.0, "deadline": 120.0, "max_bytes": 50 * 1024 * 1024}
+CLEARINGHOUSE_HARVEST_ALLOW_LOOPBACK = False
+# API rate limits: (requests, seconds) per client address, per token, and for writes.
+CLEARINGHOUSE_API_RATE_LIMITS = {"anonymous": (300, 60), "token": (1200, 60), "write": (120, 60)}

@@ -11,7 +11,16 @@ from .base import DATA_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CLEARINGHOUSE_TRANSLATION = {
+    "default": {"BACKEND": "clearinghouse.translation.backends.deterministic.DeterministicBackend"}
+}
 CLEARINGHOUSE_FILES_ROOT = Path(DATA_DIR) / "blobs"
+# Tests call the API far faster than people do; tests/api/test_limits.py lowers these.
+CLEARINGHOUSE_API_RATE_LIMITS = {
+    "anonymous": (100_000, 60),
+    "token": (100_000, 60),
+    "write": (100_000, 60),
+}
 
 # The PostgreSQL search backend's contract suite runs in every test run, also
 # when the site itself is on SQLite, against this database.
@@ -20,6 +29,7 @@ DATABASES["pgsearch"] = database_from_url(  # noqa: F405
         "CLEARINGHOUSE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/clearinghouse_search"
     )
 )
+DATABASES["pgsearch"]["TEST"] = {"DEPENDENCIES": []}  # noqa: F405
 
 # Several test runs on one PostgreSQL server (parallel sessions, CI beside a
 # developer) use distinct test databases when CLEARINGHOUSE_TEST_DB_SUFFIX is set.
@@ -27,4 +37,4 @@ _suffix = os.environ.get("CLEARINGHOUSE_TEST_DB_SUFFIX", "")
 if _suffix:
     for _alias, _db in DATABASES.items():  # noqa: F405
         if _db["ENGINE"].endswith("postgresql"):
-            _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{_suffix}"}
+            _db.setdefault("TEST", {})["NAME"] = f"test_{_db['NAME']}_{_suffix}"

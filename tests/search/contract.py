@@ -37,6 +37,8 @@ from clearinghouse.search.types import (
     SearchResult,
 )
 
+from .contract_languages import LanguageContract
+
 NOW = dt.datetime(2026, 11, 29, 8, 0, tzinfo=dt.UTC)
 EVERYTHING = AccessFilter(now=NOW, allow_all=True)
 ANONYMOUS = AccessFilter(now=NOW)
@@ -126,7 +128,7 @@ def random_corpus(seed: int, size: int = 60) -> list[IndexDocument]:
 
 def oracle_visible(doc: IndexDocument, access: AccessFilter) -> bool:
     """The AccessFilter rule, spelled out in Python."""
-    if access.allow_all:
+    if access.allow_all or doc.record_id in access.record_ids:
         return True
     fields = doc.access
     reach = fields.tier in access.tiers or (
@@ -142,10 +144,16 @@ ORACLE_QUERIES: list[tuple[Node, Callable[[set[str]], bool]]] = [
     (OrQ((term("beta"), term("gamma"))), lambda terms: bool({"beta", "gamma"} & terms)),
     (AndQ((term("delta"), NotQ(term("epsilon")))), lambda t: "delta" in t and "epsilon" not in t),
 ]
-ORACLE_ACCESS = [ANONYMOUS, REGISTERED, member_of(2), EVERYTHING]
+ORACLE_ACCESS = [
+    ANONYMOUS,
+    REGISTERED,
+    member_of(2),
+    EVERYTHING,
+    AccessFilter(now=NOW, record_ids=frozenset({3, 7, 11, 20, 41})),
+]
 
 
-class SearchBackendContract:
+class SearchBackendContract(LanguageContract):
     """Subclass and provide a ``backend`` fixture that returns an EMPTY backend."""
 
     @pytest.fixture
@@ -380,6 +388,32 @@ class SearchBackendContract:
                 assert sorted(ids(result)) == visible, access
                 assert result.total == len(visible)
                 assert sorted(result.facets["kind"]) == sorted((kind_of[i], 1) for i in visible)
+
+    def test_record_ids_open_single_records_whatever_their_access(self, backend):
+        future = NOW + dt.timedelta(days=1)
+        backend.apply(
+            [
+                make_doc(1, "x", facets={"kind": ["public"]}),
+                make_doc(2, "x", tier="restricted", groups=(5,), facets={"kind": ["group"]}),
+                make_doc(3, "x", status="in_review", facets={"kind": ["review"]}),
+                make_doc(4, "x", tier="registered", embargo_until=future, facets={"kind": ["e"]}),
+                make_doc(5, "x", tier="restricted", facets={"kind": ["other"]}),
+            ],
+            [],
+        )
+        cases = {
+            AccessFilter(now=NOW, record_ids=frozenset({2, 3, 4})): [1, 2, 3, 4],
+            # no tier at all: only the records opened one by one
+            AccessFilter(now=NOW, tiers=frozenset(), record_ids=frozenset({5})): [5],
+            AccessFilter(now=NOW, statuses=frozenset(), record_ids=frozenset({3, 99})): [3],
+            member_of(5): [1, 2],
+        }
+        for access, visible in cases.items():
+            for query in (MatchAllQ(), term("x")):
+                result = run(backend, query, access=access, facets=("kind",))
+                assert sorted(ids(result)) == visible, access
+                assert result.total == len(visible)
+                assert sum(n for _, n in result.facets["kind"]) == len(visible)
 
     def test_embargo_naive_and_aware_now_agree(self, backend):
         backend.apply([make_doc(1, "x", embargo_until=NOW)], [])

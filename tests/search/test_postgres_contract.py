@@ -15,12 +15,11 @@ from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from clearinghouse.search.backends.postgres import (
-    MAX_POSITION,
     PostgresBackend,
     compile_tsquery,
     install_schema,
-    tsvector_literal,
 )
+from clearinghouse.search.backends.postgres_vectors import MAX_POSITION, tsvector_literal
 from clearinghouse.search.tree import (
     AndQ,
     MatchAllQ,
@@ -62,6 +61,8 @@ if _REASON is not None:
         pytest.fail(f"{_REASON} (CI=true: the PostgreSQL search tests must run)", pytrace=False)
     pytest.skip(_REASON, allow_module_level=True)
 
+# "default" too: Django orders test databases after "default" unless TEST["DEPENDENCIES"] says
+# otherwise, and refuses to set up "pgsearch" alone ("Circular dependency in TEST[DEPENDENCIES]").
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(databases=["default", DATABASE], transaction=True),
@@ -155,6 +156,13 @@ def test_scripts_with_combining_marks_are_kept_whole(pg_backend):
     pg_backend.apply([make_doc(1, "", "हिन्दी 人口贩卖 الاتجار")], [])
     for word in ("हिन्दी", "人口贩卖", "الاتجار"):
         assert run(pg_backend, term(word)).total == 1, word
+
+
+def test_facet_values_may_contain_the_key_separator(pg_backend):
+    pg_backend.apply([make_doc(1, "a", facets={"topic": ["iso:3166"], "kind": ["k"]})], [])
+    result = run(pg_backend, filters=(("topic", "iso:3166"),), facets=("topic", "kind"))
+    assert result.total == 1
+    assert result.facets == {"topic": [("iso:3166", 1)], "kind": [("k", 1)]}
 
 
 def test_term_queries_use_the_gin_index(pg_backend):

@@ -54,7 +54,11 @@ def test_loading_twice_creates_nothing_new(vocabularies):
 
 def test_label_fallback_chain():
     assert fallback_chain("zh-hans") == ["zh-hans", "zh", "en"]
-    assert fallback_chain("sr-latn") == ["sr-latn", "sr", "en"]
+    assert fallback_chain("sr-latn") == ["sr-latn", "sr", "bs", "hr", "en"]
+    assert fallback_chain("bs") == ["bs", "hr", "sr-latn", "en"]
+    assert pick_label({"en": "Judges", "sr": "Судије"}, "sr-latn") == "Sudije"
+    assert pick_label({"en": "Judges", "sr-latn": "Sudije"}, "sr") == "Судије"
+    assert pick_label({"en": "Judges", "hr": "Suci"}, "bs") == "Suci"
     assert pick_label({"en": "Judges", "fr": "Juges"}, "fr") == "Juges"
     assert pick_label({"en": "Judges"}, "mk") == "Judges"
     assert pick_label({"fr": "Juges"}, "de") == "Juges"

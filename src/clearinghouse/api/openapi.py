@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from clearinghouse.catalog.models import Record
+from clearinghouse.ingestion.api import OPENAPI_PATHS as INGESTION_PATHS
 from clearinghouse.search.types import FACET_FIELDS
+
+from .openapi_paths import with_interoperability
 
 
 def openapi_document(request) -> dict[str, Any]:
@@ -45,7 +49,38 @@ def openapi_document(request) -> dict[str, Any]:
             "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
         },
     }
-    return {
+    text = {"type": "string"}
+    submission = {
+        "type": "object",
+        "required": ["kind", "original_language", "title"],
+        "properties": {
+            "kind": {"type": "string", "enum": Record.Kind.values},
+            "original_language": text,
+            "title": text,
+            "subtitle": text,
+            "abstract": text,
+            "date_issued": text,
+            "publisher": text,
+            "place": text,
+            "licence": text,
+        },
+        "additionalProperties": False,
+    }
+    change_schema = {
+        "type": "object",
+        "properties": {
+            **{
+                k: v
+                for k, v in submission["properties"].items()
+                if k not in ("kind", "original_language")
+            },
+            "status": {"type": "string", "enum": Record.Status.values},
+            "access_tier": {"type": "string", "enum": Record.Tier.values},
+            "access_group_ids": {"type": "array", "items": {"type": "integer"}},
+            "embargo_until": {"type": ["string", "null"], "format": "date-time"},
+        },
+    }
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "TIP Clearinghouse API",
@@ -55,6 +90,7 @@ def openapi_document(request) -> dict[str, Any]:
         },
         "servers": [{"url": request.build_absolute_uri("/api/v1")}],
         "paths": {
+            **INGESTION_PATHS,
             "/records": {
                 "get": {
                     "operationId": "searchRecords",
@@ -92,7 +128,10 @@ def openapi_document(request) -> dict[str, Any]:
                         {
                             "name": "sort",
                             "in": "query",
-                            "schema": {"type": "string", "enum": ["relevance", "newest", "title"]},
+                            "schema": {
+                                "type": "string",
+                                "enum": ["relevance", "newest", "title"],
+                            },
                         },
                         {
                             "name": "lang",
@@ -151,7 +190,37 @@ def openapi_document(request) -> dict[str, Any]:
                         },
                         "404": {"description": "No such record, or not visible to you"},
                     },
+                },
+                "patch": {
+                    "operationId": "changeRecord",
+                    "summary": "Change texts and descriptive fields; status and access: staff only",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "requestBody": {"content": {"application/json": {"schema": change_schema}}},
+                    "responses": {
+                        "200": {"description": "The changed record"},
+                        "403": {"description": "Refused by the record policy (and audited)"},
+                        "404": {"description": "No such record, or not visible to you"},
+                    },
+                },
+            },
+            "/submissions": {
+                "post": {
+                    "operationId": "submitRecord",
+                    "summary": "Submit a record for review (partners and staff)",
+                    "requestBody": {"content": {"application/json": {"schema": submission}}},
+                    "responses": {
+                        "201": {"description": "The new record, in review"},
+                        "403": {"description": "Refused by the record policy (and audited)"},
+                    },
                 }
             },
         },
     }
+    return with_interoperability(document)

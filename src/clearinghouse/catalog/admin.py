@@ -29,6 +29,7 @@ class RecordTextInline(admin.StackedInline):
         "title",
         "subtitle",
         "abstract",
+        "annotation",
         ("method", "source_language", "translator", "reviewed"),
     ]
 

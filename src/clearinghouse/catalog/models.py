@@ -55,6 +55,24 @@ class Record(models.Model):
         Group, verbose_name=_("groups with access"), blank=True, related_name="+"
     )
     embargo_until = models.DateTimeField(_("embargoed until"), null=True, blank=True)
+    owner_organisation = models.ForeignKey(
+        "directory.Agent",
+        verbose_name=_("contributed by organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributed_records",
+        limit_choices_to={"kind": "organisation"},
+        help_text=_("the partner organisation that submitted this record, if any"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     original_language = models.CharField(
         _("original language"), max_length=35, help_text=_("BCP 47 tag, e.g. en, fr, sr-Latn")
@@ -72,7 +90,9 @@ class Record(models.Model):
         blank=True,
         help_text=_("ISO 8601: 2002, 2002-05, 2002-05-09"),
     )
-    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, db_index=True, editable=False
+    )
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     place = models.CharField(_("place of publication"), max_length=200, blank=True)
     container = models.CharField(
@@ -125,7 +145,11 @@ class Record(models.Model):
         """The text version to show a reader of ``language``: theirs, else the original."""
         texts = list(self.texts.all())
         by_lang = {t.language.lower(): t for t in texts}
-        for code in fallback_chain(language)[:-1]:
+        # The reader's language and its close kin; English only for an English reader
+        # (otherwise the original, not an English translation, is the better fallback).
+        chain = fallback_chain(language)
+        own = chain if chain[0].split("-")[0] == "en" else [c for c in chain if c != "en"]
+        for code in own:
             if code in by_lang:
                 return by_lang[code]
         for t in texts:
@@ -150,10 +174,20 @@ class RecordText(models.Model):
     title = models.CharField(_("title"), max_length=1000)
     subtitle = models.CharField(_("subtitle"), max_length=1000, blank=True)
     abstract = models.TextField(_("abstract"), blank=True)
+    annotation = models.TextField(
+        _("annotation"), blank=True, help_text=_("a cataloguer's note on the material")
+    )
     is_original = models.BooleanField(_("original"), default=False)
-    method = models.CharField(max_length=10, choices=Method.choices, default=Method.ORIGINAL)
+    method = models.CharField(
+        _("made by"), max_length=10, choices=Method.choices, default=Method.ORIGINAL
+    )
     source_language = models.CharField(_("translated from"), max_length=35, blank=True)
-    translator = models.CharField(_("translated by"), max_length=200, blank=True)
+    translator = models.CharField(
+        _("translated by"),
+        max_length=200,
+        blank=True,
+        help_text=_("the person, or the machine translation engine"),
+    )
     reviewed = models.BooleanField(_("translation reviewed"), default=False)
 
     class Meta:
@@ -179,7 +213,12 @@ class RecordCreator(models.Model):
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="creators")
     agent = models.ForeignKey(
-        "directory.Agent", null=True, blank=True, on_delete=models.PROTECT, related_name="credits"
+        "directory.Agent",
+        verbose_name=_("person or organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credits",
     )
     name = models.CharField(
         _("name as given"),
@@ -187,8 +226,8 @@ class RecordCreator(models.Model):
         blank=True,
         help_text=_("used when the creator is not in the directory"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
-    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AUTHOR)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "id"]
@@ -234,8 +273,16 @@ class RecordFile(models.Model):
     original_name = models.CharField(_("original file name"), max_length=500)
     label = models.CharField(_("label"), max_length=300, blank=True)
     language = models.CharField(_("language"), max_length=35, blank=True)
-    access_tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.INHERIT)
-    position = models.PositiveSmallIntegerField(default=0)
+    access_tier = models.CharField(
+        _("access"), max_length=16, choices=Tier.choices, default=Tier.INHERIT
+    )
+    embargo_until = models.DateTimeField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_("the file opens at this moment, or when the record does if later"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 
 from clearinghouse.core.policy import Actor
 from clearinghouse.directory.models import Agent
+from clearinghouse.vocabularies.labels import is_own_label, normal_code
 from clearinghouse.vocabularies.lookups import vocabulary_cache
 
 from .durations import describe_duration
@@ -29,6 +30,10 @@ class RecordDetail:
     supersedes: Record | None = None
     superseded_by: Record | None = None
     duration: str = ""
+    #: ``text`` is in the reader's language (else it is the original, shown for want of one).
+    in_ui_language: bool = False
+    #: The record's links whose URL is safe to put in an href (http, https, mailto).
+    links: list[dict] = field(default_factory=list)
 
 
 def visible_counts_by_kind(actor: Actor) -> list[tuple[str, str, int]]:
@@ -69,7 +74,8 @@ def record_detail(actor: Actor, pk: int, language: str) -> RecordDetail | None:
     superseded_by = next((r for r in related.values() if r.supersedes_id == record.pk), None)
     return RecordDetail(
         record=record,
-        text=record.text_for(language),
+        text=(text := record.text_for(language)),
+        in_ui_language=text is not None and is_own_label(language, normal_code(text.language)),
         texts=list(record.texts.all()),
         creators=list(record.creators.all()),
         concepts={
@@ -85,7 +91,23 @@ def record_detail(actor: Actor, pk: int, language: str) -> RecordDetail | None:
         supersedes=related.get(record.supersedes_id) if record.supersedes_id else None,
         superseded_by=superseded_by,
         duration=describe_duration(record.duration),
+        links=safe_links(record.links),
     )
+
+
+SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def safe_links(links) -> list[dict]:
+    """Links fit for an href: a ``javascript:`` or ``data:`` URL is never rendered as one."""
+    safe = []
+    for link in links or []:
+        if not isinstance(link, dict):
+            continue
+        url = str(link.get("url", "")).strip()
+        if url.lower().startswith(SAFE_LINK_SCHEMES):
+            safe.append({**link, "url": url})
+    return safe
 
 
 def agents_by_key(keys: list[str]) -> dict[str, Agent]:

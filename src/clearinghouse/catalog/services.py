@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.db import transaction
-from django.db.models import Max
 
+from clearinghouse.accounts.services.audit import audit_record_changed
+from clearinghouse.core.policy import Actor
 from clearinghouse.search.outbox import record_index_changed
 from clearinghouse.vocabularies.models import Concept
 
@@ -39,20 +40,38 @@ def record_changed(*, record: Record, actor: Any = None, summary: str = "") -> R
     if record.year != year:
         Record.objects.filter(pk=record.pk).update(year=year)
         record.year = year
-    last = record.versions.aggregate(n=Max("number"))["n"] or 0
+    user = actor.user if isinstance(actor, Actor) else actor
+    previous = record.versions.order_by("-number").only("number", "snapshot").first()
+    snapshot = record_snapshot(record)
     version = RecordVersion.objects.create(
         record=record,
-        number=last + 1,
-        snapshot=record_snapshot(record),
-        actor=actor if getattr(actor, "pk", None) else None,
+        number=(previous.number if previous else 0) + 1,
+        snapshot=snapshot,
+        actor=user if getattr(user, "pk", None) else None,
         summary=summary[:300],
     )
+    audit_record_changed(
+        actor=user,
+        record=record,
+        before=previous.snapshot if previous else None,
+        after=snapshot,
+        summary=summary,
+    )
     record_index_changed(record.pk)
+    _dissemination().exposure_sync(record)
     return version
 
 
 def record_deleted(*, record_id: int) -> None:
     record_index_changed(record_id)
+    _dissemination().exposure_deleted(record_id)
+
+
+def _dissemination():
+    """OAI-PMH tombstones follow every change (imported late: dissemination reads catalog)."""
+    from clearinghouse.dissemination import exposure
+
+    return exposure
 
 
 @dataclass
@@ -61,6 +80,7 @@ class TextInput:
     title: str
     subtitle: str = ""
     abstract: str = ""
+    annotation: str = ""
     is_original: bool = False
     method: str = RecordText.Method.ORIGINAL
     source_language: str = ""
@@ -181,6 +201,31 @@ def file_attach(
         label=label,
         language=language,
         position=position,
+    )
+    record_changed(record=record, actor=actor, summary=f"file attached: {original_name[:200]}")
+    return record_file
+
+
+def blob_attach(
+    *,
+    actor: Any = None,
+    record: Record,
+    blob: Blob,
+    original_name: str,
+    language: str = "",
+    label: str = "",
+) -> RecordFile:
+    """Attach content already in the store to ``record`` (ingestion; exact duplicates).
+
+    Called inside the caller's transaction.
+    """
+    record_file = RecordFile.objects.create(
+        record=record,
+        blob=blob,
+        original_name=original_name[:500],
+        label=label,
+        language=language,
+        position=record.files.count(),
     )
     record_changed(record=record, actor=actor, summary=f"file attached: {original_name[:200]}")
     return record_file

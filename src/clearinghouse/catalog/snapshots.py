@@ -37,6 +37,7 @@ def record_snapshot(record: Record) -> dict[str, Any]:
                 "title": t.title,
                 "subtitle": t.subtitle,
                 "abstract": t.abstract,
+                "annotation": t.annotation,
                 "is_original": t.is_original,
                 "method": t.method,
                 "source_language": t.source_language,
@@ -49,7 +50,12 @@ def record_snapshot(record: Record) -> dict[str, Any]:
             {"agent": c.agent_id, "name": c.name, "role": c.role} for c in record.creators.all()
         ],
         "files": [
-            {"sha256": f.blob_id, "name": f.original_name, "access_tier": f.access_tier}
+            {
+                "sha256": f.blob_id,
+                "name": f.original_name,
+                "access_tier": f.access_tier,
+                "embargo_until": f.embargo_until.isoformat() if f.embargo_until else None,
+            }
             for f in record.files.all()
         ],
     }

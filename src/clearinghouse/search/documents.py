@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Prefetch
 
 from clearinghouse.catalog.models import Record, RecordCreator, RecordFile
-from clearinghouse.catalog.policies import record_access_fields
+from clearinghouse.catalog.policies import indexable_files, record_access_fields
 
 from .analysis import analyze
 from .types import IndexDocument
@@ -18,7 +18,11 @@ _CONCEPT_FACETS = ("audience", "purpose", "topic", "method", "country", "region"
 
 
 def _concept_terms(concept) -> list[str]:
-    """Labels and alternative labels in every language: cross-language retrieval."""
+    """Labels and alternative labels in every language: cross-language retrieval.
+
+    Indexed apart from the record's own words (``IndexDocument.concept_terms``), so a
+    match through the vocabulary ranks below a match in the record's title or text.
+    """
     terms: list[str] = []
     for lang, label in (concept.labels or {}).items():
         terms += analyze(label, lang)
@@ -45,6 +49,7 @@ def build_document(record: Record) -> IndexDocument:
     compact += title_terms
     for text in texts:
         compact += analyze(text.abstract, text.language)
+        compact += analyze(text.annotation, text.language)
     organisations = []
     for creator in record.creators.all():
         compact += analyze(creator.display_name, None)
@@ -53,11 +58,12 @@ def build_document(record: Record) -> IndexDocument:
         if creator.agent_id and creator.agent.kind == "organisation":
             organisations.append(creator.agent.key)
     concepts = list(record.concepts.all())
+    concept_terms: list[str] = []
     for concept in concepts:
         if concept.scheme_id in ("audience", "purpose", "topic", "method"):
-            compact += _concept_terms(concept)
+            concept_terms += _concept_terms(concept)
     full = list(compact)
-    for record_file in record.files.all():
+    for record_file in indexable_files(record):
         blob = record_file.blob
         if blob.text:
             lang = blob.text_language or record_file.language or record.original_language
@@ -82,6 +88,7 @@ def build_document(record: Record) -> IndexDocument:
         access=record_access_fields(record),
         year=record.year,
         sort_title=(original.title.casefold()[:200] if original else ""),
+        concept_terms=concept_terms,
     )
 
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Prefetch
 
-from clearinghouse.catalog.models import Record, RecordCreator
+from clearinghouse.catalog.models import Record, RecordCreator, RecordText
 from clearinghouse.catalog.policies import access_filter, filter_records
 from clearinghouse.core.policy import Actor
 
 from .analysis import analyze_tree
 from .handler import search_backends
 from .parser import parse_user_query
+from .query_language import detect_query_language, ui_base
 from .snippets import highlight, snippet
 from .tree import Node
 from .types import FACET_FIELDS, SearchRequest
@@ -38,6 +39,8 @@ class SearchHitView:
     language: str
     title_html: str
     snippet_html: str
+    #: The shown text is a translation (``text`` says by whom, and whether reviewed).
+    text: RecordText | None = None
 
 
 @dataclass
@@ -50,6 +53,8 @@ class SearchOutcome:
     sort: str
     hits: list[SearchHitView]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: The language the query was analysed in first (detected, else the UI language).
+    query_language: str = ""
 
     @property
     def pages(self) -> int:
@@ -62,7 +67,8 @@ def clean_filters(pairs) -> list[tuple[str, str]]:
     for name, value in pairs:
         if name not in FACET_FIELDS or not isinstance(value, str):
             continue
-        value = value.strip()[:MAX_VALUE_LENGTH]
+        # NUL is never part of a code, and PostgreSQL text cannot hold it.
+        value = value.replace("\x00", "").strip()[:MAX_VALUE_LENGTH]
         if value and (name, value) not in cleaned:
             cleaned.append((name, value))
         if len(cleaned) >= MAX_FILTERS:
@@ -70,14 +76,21 @@ def clean_filters(pairs) -> list[tuple[str, str]]:
     return cleaned
 
 
-def query_languages(ui_language: str) -> tuple[str, ...]:
+def query_languages(ui_language: str, query_language: str | None = None) -> tuple[str, ...]:
+    """The query's own language first, then the UI language, then the catalogue's main ones.
+
+    Each contributes its stems as variants of every word, since a query in one language
+    also looks for documents that use the same word in another.
+    """
     configured = getattr(settings, "CLEARINGHOUSE_QUERY_LANGUAGES", ("en", "fr", "es", "ru", "de"))
-    ui = (ui_language or "en").split("-")[0] if ui_language != "sr-latn" else "sr-latn"
-    return tuple(dict.fromkeys((ui, *configured)))
+    first = (query_language,) if query_language else ()
+    return tuple(dict.fromkeys((*first, ui_base(ui_language), *configured)))
 
 
-def analysed_query(q: str, ui_language: str) -> Node:
-    return analyze_tree(parse_user_query(q or ""), query_languages(ui_language))
+def analysed_query(q: str, ui_language: str, query_language: str | None = None) -> Node:
+    """The analysed tree of ``q``; its language is detected unless given."""
+    language = query_language or detect_query_language(q or "", ui_language)
+    return analyze_tree(parse_user_query(q or ""), query_languages(ui_language, language))
 
 
 def search_records(
@@ -95,7 +108,8 @@ def search_records(
     page = min(max(1, page), MAX_PAGE)
     page_size = min(max(1, page_size), 100)
     sort = sort if sort in SORTS else "relevance"
-    tree = analysed_query(q, language)
+    query_language = detect_query_language(q or "", language)
+    tree = analysed_query(q, language, query_language)
     request = SearchRequest(
         query=tree,
         filters=tuple(filters),
@@ -131,6 +145,7 @@ def search_records(
                 language=lang,
                 title_html=highlight(title, tree, lang),
                 snippet_html=snippet(text.abstract if text else "", tree, lang),
+                text=text,
             )
         )
     return SearchOutcome(
@@ -142,4 +157,5 @@ def search_records(
         sort=sort,
         hits=hits,
         facets=result.facets,
+        query_language=query_language if q and q.strip() else "",
     )

@@ -33,6 +33,8 @@ class AccessFields:
     status: str  # "draft" | "in_review" | "published" | "withdrawn"
     groups: tuple[int, ...] = ()
     embargo_until: dt.datetime | None = None
+    #: Only needed to evaluate ``AccessFilter.record_ids`` in Python; engines index it anyway.
+    record_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,9 @@ class AccessFilter:
 
     A record is visible when ``allow_all`` is true, or when its status is in
     ``statuses`` and its embargo (if any) has passed at ``now`` and either its
-    tier is in ``tiers`` or it is restricted to a group in ``group_ids``.
+    tier is in ``tiers`` or it is restricted to a group in ``group_ids``; or when
+    its id is in ``record_ids`` (records opened to the actor one by one — access
+    grants, a partner's own submissions — whatever their tier, status or embargo).
     """
 
     now: dt.datetime
@@ -49,16 +53,22 @@ class AccessFilter:
     statuses: frozenset[str] = frozenset({"published"})
     tiers: frozenset[str] = frozenset({"public"})
     group_ids: frozenset[int] = frozenset()
+    record_ids: frozenset[int] = frozenset()
 
     def allows(self, access: AccessFields) -> bool:
         """The same rule the engines apply, evaluated for one record in Python."""
         if self.allow_all:
             return True
+        if access.record_id is not None and access.record_id in self.record_ids:
+            return True
         if access.status not in self.statuses:
             return False
         if access.embargo_until is not None and access.embargo_until > self.now:
             return False
-        return access.tier in self.tiers or bool(self.group_ids & set(access.groups))
+        if access.tier in self.tiers:
+            return True
+        # Group membership opens records restricted to that group, nothing else.
+        return access.tier == "restricted" and bool(self.group_ids & set(access.groups))
 
 
 @dataclass
@@ -73,6 +83,10 @@ class IndexDocument:
     access: AccessFields
     year: int | None = None
     sort_title: str = ""
+    #: Labels and alternative labels, in every language, of the record's concepts: they
+    #: match like any term but weigh less, so a record found only through the vocabulary
+    #: (another language's word for one of its topics) ranks below direct matches.
+    concept_terms: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

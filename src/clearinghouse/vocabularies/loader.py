@@ -62,6 +62,12 @@ _ISO_SCHEME_LABELS = {
         "zh": "国家",
         "ar": "البلد",
         "de": "Land",
+        "sq": "Shteti",
+        "sr": "Држава",
+        "sr-latn": "Država",
+        "bs": "Država",
+        "hr": "Država",
+        "mk": "Држава",
     },
     "language": {
         "en": "Language",
@@ -71,6 +77,12 @@ _ISO_SCHEME_LABELS = {
         "zh": "语言",
         "ar": "اللغة",
         "de": "Sprache",
+        "sq": "Gjuha",
+        "sr": "Језик",
+        "sr-latn": "Jezik",
+        "bs": "Jezik",
+        "hr": "Jezik",
+        "mk": "Јазик",
     },
 }
 
@@ -92,14 +104,26 @@ def _translator(domain: str, language: str):
 
 
 def _translated(domain: str, name: str) -> dict[str, str]:
+    """The English name and its translations in pycountry's catalogues.
+
+    Only real catalogue entries count: ``gettext`` would echo the English name for a
+    missing one, and the label would pass for a translation that nobody made.
+    """
     labels = {"en": name}
     for lang in LABEL_LANGUAGES[1:]:
         tr = _translator(domain, lang)
-        if tr is not None:
-            value = tr.gettext(name)
-            if value:
-                labels[lang] = value
+        value = getattr(tr, "_catalog", {}).get(name) if tr is not None else None
+        if value:
+            labels[lang] = value
     return labels
+
+
+def _iso_overrides() -> dict[str, dict[str, dict[str, str]]]:
+    """Labels pycountry lacks or words differently: ``iso_labels.yaml``, scheme → code → labels."""
+    path = DATA_DIR / "iso_labels.yaml"
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def _upsert_scheme(scheme_id: str, labels: dict) -> Scheme:
@@ -149,6 +173,7 @@ def _load_countries(report: LoadReport) -> None:
         extra = yaml.safe_load(extra_path.read_text(encoding="utf-8"))
         for item in extra.get("concepts", []):
             rows.append((item["id"], item.get("labels", {}), len(rows)))
+    rows = _with_overrides(rows, _iso_overrides().get("country", {}))
     _bulk_upsert(scheme, rows, existing)
     report.concepts += len(rows)
 
@@ -164,16 +189,16 @@ def _load_languages(report: LoadReport) -> None:
         if not code:
             continue
         rows.append((code, _translated("iso639-3", language.name), 0))
-    serbian = next((labels for code, labels, _ in rows if code == "sr"), {"en": "Serbian"})
-    rows.append(
-        (
-            "sr-latn",
-            {k: f"{v} (latinica)" if k != "en" else "Serbian (Latin)" for k, v in serbian.items()},
-            0,
-        )
-    )
+    rows.append(("sr-latn", {"en": "Serbian (Latin script)"}, 0))
+    rows = _with_overrides(rows, _iso_overrides().get("language", {}))
     _bulk_upsert(scheme, rows, existing)
     report.concepts += len(rows)
+
+
+def _with_overrides(rows, overrides: dict[str, dict[str, str]]) -> list:
+    return [
+        (code, {**labels, **overrides.get(code, {})}, position) for code, labels, position in rows
+    ]
 
 
 def _bulk_upsert(scheme: Scheme, rows, existing: dict[str, Concept]) -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from clearinghouse.catalog import storage
-from clearinghouse.catalog.models import RecordFile
-from clearinghouse.catalog.policies import can_download, visible_files
+from clearinghouse.accounts.services.access_requests import can_request_access
+from clearinghouse.catalog.downloads import file_download_open
+from clearinghouse.catalog.policies import visible_files, withheld_file_count
 from clearinghouse.catalog.selectors import record_detail, visible_counts_by_kind
+from clearinghouse.catalog.translations import can_translate
 from clearinghouse.core.policy import actor_from_request
 from clearinghouse.search.service import search_records
 
@@ -74,7 +75,13 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/record.html",
-        {"d": detail, "files": visible_files(actor, detail.record)},
+        {
+            "d": detail,
+            "files": visible_files(actor, detail.record),
+            "withheld": withheld_file_count(actor, detail.record),
+            "may_request": can_request_access(actor, detail.record),
+            "may_translate": can_translate(actor, detail.record),
+        },
     )
 
 
@@ -99,16 +106,19 @@ def browse(request: HttpRequest, facet: str) -> HttpResponse:
 
 
 def download(request: HttpRequest, pk: int) -> FileResponse:
-    actor = actor_from_request(request)
-    record_file = get_object_or_404(RecordFile.objects.select_related("record", "blob"), pk=pk)
-    if not can_download(actor, record_file):
+    opened = file_download_open(
+        actor=actor_from_request(request), file_id=pk, ip=request.META.get("REMOTE_ADDR")
+    )
+    if opened is None:
         raise Http404(_("No such file, or you may not download it."))
+    record_file, stream = opened
     response = FileResponse(
-        storage.open_blob(record_file.blob_id),
+        stream,
         as_attachment=True,
         filename=record_file.original_name,
         content_type=record_file.blob.media_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response

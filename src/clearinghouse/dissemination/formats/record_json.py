@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.urls import reverse
 
 from clearinghouse.catalog.models import Record, RecordFile
+from clearinghouse.catalog.policies import visible_files
+from clearinghouse.core.policy import Actor
 
 FORMAT_VERSION = 1
+NAME = "json"
+MEDIA_TYPE = "application/json"
+CARRIES: frozenset[str] = frozenset()  # export only
 
 
 def record_summary(record: Record, language: str) -> dict[str, Any]:
@@ -97,3 +104,12 @@ def _concepts(record: Record) -> dict[str, list[str]]:
     for concept in record.concepts.all():
         out.setdefault(concept.scheme_id, []).append(concept.code)
     return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+def serialize_records(actor: Actor, records: Iterable[Record]) -> Iterator[str]:
+    """A JSON array of ``record_full`` documents, with the files ``actor`` may download."""
+    yield "["
+    for index, record in enumerate(records):
+        document = record_full(record, visible_files(actor, record))
+        yield ("," if index else "") + "\n" + json.dumps(document, ensure_ascii=False)
+    yield "\n]\n"

@@ -16,8 +16,11 @@ from tantivy import Occur, Query
 from ..tree import AndQ, MatchAllQ, MatchNoneQ, Node, NotQ, OrQ, PhraseQ, PrefixQ, TermQ
 from ..types import FACET_FIELDS, AccessFilter, IndexDocument
 
-SCHEMA_VERSION = "1"  # bump with any change to build_schema: old generations need a rebuild
+SCHEMA_VERSION = "2"  # bump with any change to build_schema: old generations need a rebuild
 TITLE_BOOST = 2.5
+# Vocabulary labels (every language) of the record's concepts: a match there alone ranks
+# below a match in the record's own words.
+CONCEPT_BOOST = 0.1
 PREFIX_EXPANSION = 200  # most frequent terms per prefix scored with BM25; the rest match at 0
 ALL_FACET_VALUES = 10_000  # values per facet for "year" and per segment (exact counts)
 NO_EMBARGO = -(2**63)  # i64 minimum, so "no embargo" passes every ``embargo <= now`` test
@@ -35,6 +38,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("record_id", stored=True, indexed=True, fast=True)
     builder.add_text_field("title", tokenizer_name="whitespace", index_option="position")
     builder.add_text_field("body", tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("concepts", tokenizer_name="whitespace", index_option="position")
     for name in FACET_FIELDS:
         builder.add_text_field(facet_field(name), tokenizer_name="raw", fast=True)
     builder.add_text_field("tier", tokenizer_name="raw", fast=True)
@@ -84,6 +88,7 @@ def to_tantivy(document: IndexDocument) -> tantivy.Document:
     doc.add_unsigned("record_id", document.record_id)
     add_terms(doc, "title", document.title_terms)
     add_terms(doc, "body", document.full_terms)
+    add_terms(doc, "concepts", document.concept_terms)
     for name, values in document.facets.items():
         if name in FACET_FIELDS:
             for value in values:
@@ -122,8 +127,14 @@ def filter_clause(query: Query) -> Query:
     return Query.const_score_query(query, 0.0)
 
 
+FIELD_BOOSTS = (("title", TITLE_BOOST), ("body", 1.0), ("concepts", CONCEPT_BOOST))
+
+
 def in_fields(build: Callable[[str], Query]) -> list[Query]:
-    return [Query.boost_query(build("title"), TITLE_BOOST), build("body")]
+    return [
+        build(field) if boost == 1.0 else Query.boost_query(build(field), boost)
+        for field, boost in FIELD_BOOSTS
+    ]
 
 
 def prefix_regex(prefix: str) -> str:
@@ -179,7 +190,7 @@ class QueryCompiler:
         20 ms vs 29 ms) and ranks; the regex keeps recall complete, as PrefixQ promises.
         """
         queries = []
-        for field, boost in (("title", TITLE_BOOST), ("body", 1.0)):
+        for field, boost in FIELD_BOOSTS:
             found = self.searcher.terms_with_prefix(field, prefix, limit=PREFIX_EXPANSION)
             for term, _doc_freq in found:
                 queries.append(Query.boost_query(Query.term_query(SCHEMA, field, term), boost))

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 
 
 class WorkerSupervisor:
-    """Runs ``clearinghouse db_worker`` beside the web server and restarts it if it dies."""
+    """Runs ``clearinghouse ingest_worker`` beside the web server and restarts it if it dies."""
 
     def __init__(self, count: int, stdout):
         self.count = count
@@ -22,7 +22,7 @@ class WorkerSupervisor:
 
     def _spawn(self) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "clearinghouse.cli", "db_worker", "--interval", "1"],
+            [sys.executable, "-m", "clearinghouse.cli", "ingest_worker", "--interval", "1"],
             env=os.environ.copy(),
         )
 
