@@ -98,8 +98,10 @@ def document(record: BibRecord, language: str = "en") -> dict[str, Any]:
         out["isbn"] = record.isbn
     if identifiers:
         out["identifier"] = identifiers
-    if record.urls:
-        out["sameAs"] = record.urls
+    # Only web addresses: a javascript: or data: "link" in imported data stays out.
+    web_urls = [u for u in record.urls if u.lower().startswith(("http://", "https://"))]
+    if web_urls:
+        out["sameAs"] = web_urls
     return out
 
 
