@@ -16,6 +16,26 @@ from dataclasses import dataclass, field
 #: Identifier schemes that name a record on their own (our ``Record.identifier`` values).
 #: A BibTeX key, RIS ``ID`` or CSL ``id`` in one of these schemes is taken as the record's
 #: natural key; any other key is local to the file it came from.
+
+#: Fields every import format carries (each format's CARRIES adds its own to these).
+IMPORT_CORE = frozenset(
+    {
+        "abstract",
+        "concepts.audience",
+        "concepts.topic",
+        "container",
+        "creators",
+        "date_issued",
+        "doi",
+        "identifier",
+        "isbn",
+        "language",
+        "place",
+        "publisher",
+        "resource_type",
+    }
+)
+
 IDENTIFIER_SCHEMES = ("demo", "doi", "isbn", "hash", "marc", "oai", "ch", "urn", "handle")
 _SCHEMED = re.compile(r"^([a-z][a-z0-9+.-]*):\S+$")
 

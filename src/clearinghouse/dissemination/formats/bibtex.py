@@ -17,6 +17,7 @@ from bibtexparser.model import Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
 from .bibrecord import (
+    IMPORT_CORE,
     BibRecord,
     Creator,
     ParsedEntry,
@@ -33,24 +34,11 @@ from .text import decode_bytes, language_code
 NAME = "bibtex"
 MEDIA_TYPE = "application/x-bibtex"
 EXTENSION = "bib"
-CARRIES = frozenset(
+CARRIES = IMPORT_CORE | frozenset(
     {
-        "identifier",
         "title",
         "subtitle",
-        "abstract",
-        "language",
-        "resource_type",
-        "creators",
-        "date_issued",
-        "publisher",
-        "place",
-        "container",
-        "doi",
-        "isbn",
         "links.first",
-        "concepts.topic",
-        "concepts.audience",
     }
 )
 #: Creator roles BibTeX has a field for (corporate authors are braced authors).

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .bibrecord import (
+    IMPORT_CORE,
     BibRecord,
     Creator,
     ParsedEntry,
@@ -32,26 +33,13 @@ from .text import decode_bytes, language_code
 NAME = "csl-json"
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 EXTENSION = "json"
-CARRIES = frozenset(
+CARRIES = IMPORT_CORE | frozenset(
     {
-        "identifier",
         "full_title",
-        "abstract",
-        "language",
-        "resource_type",
-        "creators",
-        "date_issued",
-        "publisher",
-        "place",
-        "container",
-        "doi",
-        "isbn",
         "links.first",
         "holding_library",
         "shelfmark",
         "duration",
-        "concepts.topic",
-        "concepts.audience",
     }
 )
 ROLES = {

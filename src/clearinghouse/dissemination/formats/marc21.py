@@ -22,6 +22,7 @@ from django.conf import settings
 from pymarc import Field, Indicators, Subfield
 
 from .bibrecord import (
+    IMPORT_CORE,
     BibRecord,
     Creator,
     ParsedEntry,
@@ -39,25 +40,12 @@ MEDIA_TYPE = "application/marcxml+xml"
 EXTENSION = "xml"
 NAMESPACE = "http://www.loc.gov/MARC21/slim"
 SCHEMA_LOCATION = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
-CARRIES = frozenset(
+CARRIES = IMPORT_CORE | frozenset(
     {
-        "identifier",
         "title",
         "subtitle",
-        "abstract",
-        "language",
-        "resource_type",
-        "creators",
-        "date_issued",
-        "publisher",
-        "place",
-        "container",
-        "doi",
-        "isbn",
         "links.urls",
         "licence",
-        "concepts.topic",
-        "concepts.audience",
         "concepts.purpose",
         "concepts.method",
         "concepts.country",

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from .bibrecord import (
+    IMPORT_CORE,
     BibRecord,
     Creator,
     ParsedEntry,
@@ -30,23 +31,10 @@ from .text import decode_bytes, language_code
 NAME = "ris"
 MEDIA_TYPE = "application/x-research-info-systems"
 EXTENSION = "ris"
-CARRIES = frozenset(
+CARRIES = IMPORT_CORE | frozenset(
     {
-        "identifier",
         "full_title",
-        "abstract",
-        "language",
-        "resource_type",
-        "creators",
-        "date_issued",
-        "publisher",
-        "place",
-        "container",
-        "doi",
-        "isbn",
         "links.urls",
-        "concepts.topic",
-        "concepts.audience",
     }
 )
 ROLES = {"author": "AU", "corporate-author": "AU", "editor": "ED"}
