@@ -35,10 +35,18 @@ messages: $(STAMP)
 	$(BIN)/clearinghouse compile_catalogues
 
 ## Search benchmark: both backends at 10k and 100k synthetic records (SIZES overrides);
-## ingestion benchmark: pages/s for text and scanned PDFs beside the raw libraries
+## ingestion benchmark: pages/s for text and scanned PDFs beside the raw libraries;
+## gap-matrix benchmark: cold and cached matrix beside its one grouped SQL query (SQLite);
+## crash benchmark: 20 kill -9 during a bulk import vs one clean import, backup under load;
+## load test: serve --workers 4 under 50 clients on SQLite and PostgreSQL (LOAD_SECONDS, default 180)
+## offline edition: build time and size at 10k records, search p95 in headless Chromium
 bench: $(STAMP)
 	$(BIN)/python bench/search_bench.py $(if $(SIZES),--sizes $(SIZES),)
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/gap_bench.py $(if $(SIZES),--sizes $(SIZES),)
+	$(BIN)/python bench/crash_bench.py
+	$(BIN)/python bench/offline_bench.py
+	$(BIN)/python bench/load_bench.py $(if $(LOAD_SECONDS),--duration $(LOAD_SECONDS),)
 
 clean:
 	rm -rf $(VENV) var

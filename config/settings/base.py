@@ -7,6 +7,13 @@ CLEARINGHOUSE_DATA_DIR       where the database, files and search index live (de
 CLEARINGHOUSE_SECRET_KEY     required outside DEBUG
 CLEARINGHOUSE_DEBUG          1 to enable debug pages
 CLEARINGHOUSE_ALLOWED_HOSTS  comma separated
+CLEARINGHOUSE_FILES_ROOT     record files (default: DATA_DIR/blobs; shared on several machines)
+CLEARINGHOUSE_INDEX_DIR      the tantivy index (default: DATA_DIR/index; local to each machine)
+CLEARINGHOUSE_NODE_NAME      this machine's name in index cursors (default: host name)
+CLEARINGHOUSE_JOB_BACKEND    database (default: workers pull jobs from the database) or immediate
+CLEARINGHOUSE_DB_CONN_MAX_AGE  seconds a PostgreSQL connection is reused (default 60)
+CLEARINGHOUSE_CACHE_URL      the cache shared by web processes (default: files in DATA_DIR/cache)
+Every variable is described in docs/operations.md.
 """
 
 from __future__ import annotations
@@ -62,7 +69,8 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "127.0.0.1",
             "PORT": str(parsed.port or 5432),
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": int(os.environ.get("CLEARINGHOUSE_DB_CONN_MAX_AGE", "60")),
+            "CONN_HEALTH_CHECKS": True,
         }
     raise RuntimeError(f"unsupported CLEARINGHOUSE_DATABASE_URL scheme: {parsed.scheme!r}")
 
@@ -99,6 +107,9 @@ INSTALLED_APPS = [
     "clearinghouse.api",
     "clearinghouse.dissemination",
     "clearinghouse.translation",
+    "clearinghouse.jobs",
+    "clearinghouse.analysis",
+    "clearinghouse.operations",
     "clearinghouse.web",
 ]
 
@@ -172,7 +183,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "files"
 
 # --- storage of record files: content addressed under FILES_ROOT ---------------
-CLEARINGHOUSE_FILES_ROOT = DATA_DIR / "blobs"
+CLEARINGHOUSE_FILES_ROOT = Path(
+    os.environ.get("CLEARINGHOUSE_FILES_ROOT", DATA_DIR / "blobs")
+).resolve()
 
 # --- search ------------------------------------------------------------------
 _search_backend = os.environ.get("CLEARINGHOUSE_SEARCH_BACKEND", "tantivy")
@@ -180,7 +193,7 @@ CLEARINGHOUSE_SEARCH = {
     "default": {
         "tantivy": {
             "BACKEND": "clearinghouse.search.backends.tantivy.TantivyBackend",
-            "PATH": str(DATA_DIR / "index"),
+            "PATH": str(Path(os.environ.get("CLEARINGHOUSE_INDEX_DIR", DATA_DIR / "index"))),
         },
         "postgres": {
             "BACKEND": "clearinghouse.search.backends.postgres.PostgresBackend",
@@ -190,12 +203,54 @@ CLEARINGHOUSE_SEARCH = {
 }
 
 # --- jobs ----------------------------------------------------------------------
+# Jobs are rows in the database; `clearinghouse worker` processes (any machine) run them.
+# "immediate" runs each job inside the request that queued it (no worker; small sites only).
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
-    }
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+        "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }[os.environ.get("CLEARINGHOUSE_JOB_BACKEND", "database")]
 }
+# Workers' lease and upkeep (see clearinghouse.jobs.conf for every key).
+CLEARINGHOUSE_JOBS = {
+    "LEASE_SECONDS": int(os.environ.get("CLEARINGHOUSE_JOB_LEASE_SECONDS", "60")),
+}
+
+
+def cache_from_url(url: str) -> dict:
+    """The shared cache (API rate limits): every process that serves pages must see the same.
+
+    "" → files under DATA_DIR/cache (every process of one machine); "file:///path";
+    "database" (several machines, no other service; run `clearinghouse createcachetable`);
+    "redis://host:port/db" (needs the redis package); "locmem" (one process only).
+    """
+    if url in ("", "file"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": unquote(urlparse(url).path),
+        }
+    if url == "database":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clearinghouse_cache",
+        }
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise RuntimeError(f"unsupported CLEARINGHOUSE_CACHE_URL: {url!r}")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CLEARINGHOUSE_CACHE_URL", ""))}
+# This machine's name: per-machine index cursors (tantivy) and worker ids.
+CLEARINGHOUSE_NODE_NAME = os.environ.get("CLEARINGHOUSE_NODE_NAME", "")
+# A machine that runs only job workers (no pages) keeps no on-disk search index.
+CLEARINGHOUSE_WORKER_ONLY = os.environ.get("CLEARINGHOUSE_WORKER_ONLY", "") == "1"
 
 # --- accounts and access (C10; see clearinghouse.accounts) ---------------------
 LOGIN_URL = "accounts:login"
@@ -245,6 +300,23 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 CLEARINGHOUSE_QUERY_LANGUAGES = ("en", "fr", "es", "ru", "de")
+
+# Gap analysis (C6): how a material counts in a cell of the coverage matrix, and the
+# threshold under which a cell is a gap. Formula and defaults: docs/analysis.md and
+# clearinghouse.analysis.gaps.weights (REFERENCE_YEAR None = the current year;
+# AUDIENCES / TOPICS None = every concept of the scheme).
+CLEARINGHOUSE_GAPS = {
+    "THRESHOLD": 0.5,
+    "HALF_LIFE_YEARS": 20.0,
+    "RECENCY_FLOOR": 0.1,
+    "QUALITY_FLOOR": 0.5,
+    "UNREVIEWED_SCORE": 0.5,
+    "REFERENCE_YEAR": None,
+    "AUDIENCES": None,
+    "TOPICS": None,
+    "ADVISERS": 3,
+    "CACHE_SECONDS": 300,
+}
 
 # --- interoperability (see clearinghouse.dissemination and clearinghouse.api) ----------
 # Absolute address of the portal, for exports made outside a request (CLI, OAI-PMH).

@@ -10,6 +10,7 @@ from .base import *  # noqa: E402, F403
 from .base import DATA_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CLEARINGHOUSE_TRANSLATION = {
     "default": {"BACKEND": "clearinghouse.translation.backends.deterministic.DeterministicBackend"}

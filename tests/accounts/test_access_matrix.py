@@ -160,3 +160,105 @@ def test_signed_in_search_query_count_is_bounded(db, django_assert_max_num_queri
         # the account (profile, groups, grants, own submissions), the search, the page
         with django_assert_max_num_queries(20):
             assert client.get(reverse("web:search"), {"q": "manual"}).status_code == 200
+
+
+# --- the roster's private fields (C8) --------------------------------------------------------
+
+#: A person's private details, each a string found nowhere else.
+PRIVATE = {
+    "email": "kilo.private@example.org",
+    "phone": "+41 22 555 0143",
+    "address": "Limaprivate Street 7",
+    "notes": "mikeprivatenote",
+}
+#: Who reads private details: staff and (approved) trainers — "member" is a trainer.
+PRIVATE_SEEN = {"member", "analyst", "administrator"}
+
+
+def roster_world():
+    from clearinghouse.catalog.models import RecordCreator
+    from clearinghouse.catalog.services import record_changed
+    from clearinghouse.directory.models import Agent, PrivateContact
+
+    world = build_world()
+    org = Agent.objects.create(key="matrix-org", kind="organisation", name="Matrix Agency")
+    expert = Agent.objects.create(
+        key="matrix-expert",
+        kind="person",
+        name="Novemberexpert Oscar",
+        affiliation=org,
+        disciplines=["law-enforcement"],
+        languages=[{"code": "en", "level": "native"}],
+        topics=["investigation"],
+        available_as_trainer=True,
+    )
+    PrivateContact.objects.create(person=expert, **PRIVATE)
+    public = world.records["public"]
+    RecordCreator.objects.create(record=public, agent=expert, role="author")
+    RecordCreator.objects.create(record=public, agent=org, role="provider")
+    record_changed(record=public, summary="credits")
+    apply_outbox()
+    return world, expert, org
+
+
+def _text(response) -> str:
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_private_roster_fields_reach_only_staff_and_trainers(actor, db):
+    with freeze_time(T0):
+        world, expert, org = roster_world()
+        client = client_for(world, actor)
+        person_page = client.get(reverse("directory:person", args=[expert.pk]))
+        assert person_page.status_code == 200
+        shown = {name for name, value in PRIVATE.items() if value in _text(person_page)}
+        assert shown == (set(PRIVATE) if actor in PRIVATE_SEEN else set()), actor
+        assert expert.name in _text(person_page)
+
+        formats = client.get(reverse("api-formats")).json()["results"]
+        surfaces = {
+            "roster": reverse("directory:roster") + "?q=Novemberexpert",
+            "roster all": reverse("directory:roster"),
+            "organisation": reverse("directory:organisation", args=[org.pk]),
+            "match": reverse("directory:match") + "?topic=investigation&language=en",
+            "search": reverse("web:search") + "?q=Novemberexpert",
+            "record": reverse("web:record", args=[world.records["public"].pk]),
+            "api records": "/api/v1/records?q=Novemberexpert",
+            "api record": reverse("api-record", args=[world.records["public"].pk]),
+            "api organisations": reverse("api-organisations"),
+            "feed": reverse("feed-records"),
+            "sitemap": reverse("sitemap"),
+            "oai": reverse("oai") + "?verb=ListRecords&metadataPrefix=oai_dc",
+        } | {
+            f"export {f['name']}": reverse("api-export", args=[f["name"]])
+            for f in formats
+            if f["list_export"]
+        }
+        for where, url in surfaces.items():
+            response = client.get(url)
+            # an export with nothing to carry answers 404 (MARC: no holdings); never an error
+            assert response.status_code in (200, 404 if where.startswith("export") else 200)
+            body = _text(response)
+            leaked = [name for name, value in PRIVATE.items() if value in body]
+            assert leaked == [], (actor, where, leaked)
+        assert "Novemberexpert" in _text(client.get(surfaces["match"])), actor
+        # private details are not searchable (the page would only echo the query)
+        for value in PRIVATE.values():
+            assert api_search(client, q=value)["total"] == 0, (actor, value)
+
+
+def test_private_roster_fields_never_reach_the_offline_edition(db, tmp_path):
+    from clearinghouse.dissemination.offline.build import build_edition
+    from clearinghouse.dissemination.offline.selection import EditionOptions
+
+    with freeze_time(T0):
+        roster_world()
+        build_edition(tmp_path / "edition", EditionOptions(languages=("en",)))
+    files = [p for p in (tmp_path / "edition").rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        for name, value in PRIVATE.items():
+            assert value.encode() not in data, (path.name, name)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from clearinghouse.accounts.models import AuditEvent
 from clearinghouse.catalog.models import Record
 from clearinghouse.search.indexer import apply_outbox
+from clearinghouse.vocabularies.models import Concept
 from tests.factories import make_record
 
 from .people import make_account, make_organisation, signed_in
@@ -168,9 +169,16 @@ def test_partner_cannot_use_the_admin(partners):
     assert AuditEvent.objects.filter(action="admin.access", outcome="denied").count() == 3
 
 
-def test_analyst_publishes_and_sets_access_and_it_is_audited(partners):
+def test_analyst_publishes_and_sets_access_and_it_is_audited(partners, vocabularies):
     analyst = signed_in(make_account("analyst"))
     own = partners["own"]
+    # publishing needs the mandatory fields (catalog/completeness.py)
+    own.texts.update(abstract="What the submission covers")
+    own.concepts.set(
+        Concept.objects.filter(
+            scheme_id__in=["audience", "purpose"], code__in=["prosecutors", "awareness"]
+        )
+    )
     assert (
         patch(analyst, own, {"status": "published", "access_tier": "registered"}).status_code == 200
     )

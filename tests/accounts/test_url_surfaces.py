@@ -32,7 +32,20 @@ LISTS = "tests/accounts/test_disseminated_surfaces.py::test_no_list_surface_carr
 DETAILS = (
     "tests/accounts/test_disseminated_surfaces.py::test_detail_surfaces_answer_hidden_like_missing"
 )
+APPENDIX_C = "tests/analysis/test_framework.py::test_public_appendix_c_counts_only_public_material"
+ANNOTATION_VERSIONS = (
+    "tests/analysis/test_annotations.py::test_annotation_versions_page_follows_the_record_policy"
+)
+GAPS = "tests/analysis/test_gaps.py::test_gap_pages_and_downloads_reveal_nothing_restricted"
 NOT_RECORDS = "not a record surface: "
+ROSTER_PRIVATE = (
+    "tests/accounts/test_access_matrix.py::test_private_roster_fields_reach_only_staff_and_trainers"
+)
+ROSTER_MATERIALS = (
+    "tests/directory/test_pages.py::test_organisation_page_lists_only_visible_materials"
+)
+ROSTER_API = "tests/directory/test_pages.py::test_api_experts_private_fields_follow_the_policy"
+MATCH = "tests/directory/test_matching.py::test_providers_rank_by_visible_materials"
 
 SURFACES: dict[str, str] = {
     # the portal
@@ -85,13 +98,45 @@ SURFACES: dict[str, str] = {
     "ingestion:upload": STAFF_ONLY,
     "ingestion:batch": STAFF_ONLY,
     "dissemination:import": STAFF_ONLY,
+    "offline:key": NOT_RECORDS + "the offline edition's public signing key",
+    "offline:staff": STAFF_ONLY,
+    "offline:job": STAFF_ONLY,
+    "offline:download": STAFF_ONLY,
     "translation:queue": STAFF_ONLY,
     "translation:record": STAFF_ONLY,
     "translation:machine": STAFF_ONLY,
     "translation:edit": STAFF_ONLY,
     "translation:delete": STAFF_ONLY,
+    "analysis:queue": STAFF_ONLY,
+    "analysis:record": STAFF_ONLY,
+    "analysis:annotate": STAFF_ONLY,
+    "analysis:review": STAFF_ONLY,
+    "framework:appendix_c": APPENDIX_C,
+    "framework:versions": ANNOTATION_VERSIONS,
+    # gap analysis (C6): every page and download counts through the record policy
+    "gaps:matrix": GAPS,
+    "gaps:cell": GAPS,
+    "gaps:csv": GAPS,
+    "gaps:json": GAPS,
+    "gaps:svg": GAPS,
+    "gaps:png": GAPS,
+    "gaps:pdf": GAPS,
     "admin:*": ADMIN,
     "set_language": NOT_RECORDS + "stores the UI language in a cookie",
+    "healthz": NOT_RECORDS + "liveness probe: a constant 'ok', reads nothing",
+    "jobs:overview": STAFF_ONLY,
+    # the roster (C8)
+    "directory:roster": ROSTER_PRIVATE,
+    "directory:organisation": ROSTER_MATERIALS,
+    "directory:person": ROSTER_PRIVATE,
+    "directory:match": MATCH,
+    "directory:duplicates": STAFF_ONLY,
+    "directory:merge": STAFF_ONLY,
+    "directory:export": STAFF_ONLY,
+    "directory:erase": STAFF_ONLY,
+    "api-experts": ROSTER_API,
+    "api-expert": ROSTER_API,
+    "api-match": MATCH,
 }
 
 #: Staff-only surfaces with arguments to try them with (1: any id).
@@ -107,12 +152,24 @@ STAFF_ONLY_URLS = {
     "api-imports": (),
     "api-record-text": (1, "fr"),
     "dissemination:import": (),
+    "offline:staff": (),
+    "offline:job": (1,),
+    "offline:download": (1, "zip"),
     "translation:queue": (),
     "translation:record": (1,),
     "translation:machine": (1,),
     "translation:edit": (1, "fr"),
     "translation:delete": (1, "fr"),
+    "analysis:queue": (),
+    "analysis:record": (1,),
+    "analysis:annotate": (1,),
+    "analysis:review": (1,),
     "admin:index": (),
+    "jobs:overview": (),
+    "directory:duplicates": (),
+    "directory:merge": (),
+    "directory:export": (1,),
+    "directory:erase": (1,),
 }
 
 

@@ -232,3 +232,17 @@ def test_check_reports_missing_table_and_wrong_database(pg_backend):
     assert PostgresBackend("default", {"DATABASE": "nope"}).check()
     if connections["default"].vendor != "postgresql":
         assert "needs PostgreSQL" in PostgresBackend("default", {}).check()[0]
+
+
+def test_facet_values_are_numbered_once_and_unknown_values_match_nothing(pg_backend):
+    pg_backend.apply(
+        [make_doc(1, "a", facets={"kind": ["k"]}), make_doc(2, "b", facets={"kind": ["k"]})], []
+    )
+    pg_backend.apply([make_doc(3, "c", facets={"kind": ["k", "other"]})], [])
+    with connections[DATABASE].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_facet_value WHERE key = 'kind:k'")
+        assert cursor.fetchone()[0] == 1
+    assert run(pg_backend, filters=(("kind", "k"),)).total == 3
+    assert run(pg_backend, filters=(("kind", "nope"),)).total == 0
+    assert run(pg_backend, filters=(("kind", "k"), ("kind", "nope"))).total == 0
+    assert run(pg_backend, facets=("kind",)).facets == {"kind": [("k", 3), ("other", 1)]}

@@ -387,6 +387,71 @@ def interop_paths() -> dict[str, dict[str, Any]]:
                 },
             }
         },
+        **roster_paths(),
+    }
+
+
+def _query(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": schema or {"type": "string"}}
+
+
+def _codes(name: str) -> dict[str, Any]:
+    return {
+        **_query(name, {"type": "array", "items": {"type": "string"}}),
+        "style": "form",
+        "explode": True,
+    }
+
+
+def roster_paths() -> dict[str, dict[str, Any]]:
+    """The roster (C8): experts' public profiles (private fields for staff and trainers
+    only) and matching a training need."""
+    return {
+        "/experts": {
+            "get": {
+                "operationId": "listExperts",
+                "summary": "Experts of the roster (private fields only for staff and trainers)",
+                "parameters": [
+                    *(
+                        _query(n)
+                        for n in ("q", "discipline", "topic", "audience", "language", "country")
+                    ),
+                    _query("available", {"type": "string", "enum": ["true", "false"]}),
+                    *PAGE,
+                ],
+                "responses": {
+                    "200": _json(page_of("#/components/schemas/Expert"), "The experts"),
+                    "400": _error("Bad paging"),
+                },
+            }
+        },
+        "/experts/{key}": {
+            "get": {
+                "operationId": "getExpert",
+                "summary": "One expert",
+                "parameters": [_id("key", "string")],
+                "responses": {
+                    "200": _json("#/components/schemas/Expert", "The expert"),
+                    "404": _error("No such expert"),
+                },
+            }
+        },
+        "/match": {
+            "get": {
+                "operationId": "matchNeed",
+                "summary": "Materials, providers and a briefing team for a training need",
+                "parameters": [
+                    *(_codes(n) for n in ("audience", "topic", "language", "discipline")),
+                    *(_query(n) for n in ("country", "mission", "purpose")),
+                    *(_query(n, {"type": "string", "format": "date"}) for n in ("start", "end")),
+                    _query("team_size", {"type": "integer", "minimum": 1, "maximum": 20}),
+                ],
+                "responses": {
+                    "200": _json("#/components/schemas/Match", "The proposals, each with why"),
+                    "400": _error("No need given"),
+                },
+            }
+        },
     }
 
 

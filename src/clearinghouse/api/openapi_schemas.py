@@ -190,6 +190,52 @@ SCHEMAS: dict[str, Any] = {
             "sample": {"type": "boolean"},
         },
     },
+    "Expert": {
+        "type": "object",
+        "required": ["key", "name", "disciplines", "languages", "available_as_trainer"],
+        "properties": {
+            "key": {"type": "string"},
+            "name": {"type": "string"},
+            "names": LANGUAGE_TEXTS,
+            "title": {"type": "string"},
+            "affiliation": NULLABLE_STRING,
+            "city": {"type": "string"},
+            "country": {"type": "string"},
+            "disciplines": {"type": "array", "items": {"type": "string"}},
+            "topics": {"type": "array", "items": {"type": "string"}},
+            "audiences": {"type": "array", "items": {"type": "string"}},
+            "languages": {"type": "array", "items": {"type": "object"}},
+            "regions": {"type": "array", "items": {"type": "string"}},
+            "available_as_trainer": {"type": "boolean"},
+            "sample_profile": {"type": "boolean"},
+            "url": {"type": "string"},
+            "private": {
+                "description": "Only for administrators, analysts and trainers",
+                "type": "object",
+                "properties": {
+                    k: {"type": "string"} for k in ("email", "phone", "address", "notes")
+                },
+            },
+            "score": {"type": "number"},
+            "why": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "Match": {
+        "type": "object",
+        "required": ["materials", "providers", "team", "uncovered"],
+        "properties": {
+            "materials": {"type": "array", "items": {"type": "object"}},
+            "providers": {"type": "array", "items": {"type": "object"}},
+            "team": {"type": "array", "items": {"$ref": "#/components/schemas/Expert"}},
+            "uncovered": {
+                "type": "object",
+                "properties": {
+                    "disciplines": {"type": "array", "items": {"type": "string"}},
+                    "languages": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
     "ImportReport": {
         "type": "object",
         "required": ["format", "dry_run", "total", "created", "updated", "rejected", "entries"],

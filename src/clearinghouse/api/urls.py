@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from clearinghouse.directory import api as roster_api
+
 from . import reference, submissions, views, writes
 from .base import api_endpoint, route
 
@@ -59,5 +61,8 @@ urlpatterns = [
     path("vocabularies/<str:scheme>/<str:code>", reference.concept, name="api-concept"),
     path("organisations", reference.organisations, name="api-organisations"),
     path("organisations/<str:key>", reference.organisation, name="api-organisation"),
+    path("experts", roster_api.experts, name="api-experts"),
+    path("experts/<str:key>", roster_api.expert, name="api-expert"),
+    path("match", roster_api.match_need, name="api-match"),
     path("openapi.json", views.openapi, name="api-openapi"),
 ]

@@ -1,7 +1,10 @@
 """Every change to the catalogue goes through these functions (HackSoft style).
 
 Each change runs in one transaction, writes a history snapshot and an index
-outbox row, and schedules the indexer after commit.
+outbox row, and schedules the indexer after commit. Several processes may change one
+record at once: a change locks the record's row first (PostgreSQL; SQLite's immediate
+transactions already serialise writers), so version numbers and file positions never
+collide and no update is lost.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import mimetypes
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from clearinghouse.accounts.services.audit import audit_record_changed
 from clearinghouse.core.policy import Actor
@@ -31,11 +34,17 @@ def year_from_date(date_issued: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
+def record_lock(record_id: int) -> None:
+    """Hold ``record_id``'s row until the transaction ends (no-op on SQLite, see above)."""
+    list(Record.objects.select_for_update().filter(pk=record_id).values_list("pk"))
+
+
 def record_changed(*, record: Record, actor: Any = None, summary: str = "") -> RecordVersion:
     """Write the history snapshot and the outbox row for a change already saved.
 
     Called inside the caller's transaction (admin saves, services, imports).
     """
+    record_lock(record.pk)
     year = year_from_date(record.date_issued)
     if record.year != year:
         Record.objects.filter(pk=record.pk).update(year=year)
@@ -134,7 +143,7 @@ def record_upsert(*, actor: Any = None, data: RecordInput, summary: str = "") ->
     """Create the record, or update the one with the same ``identifier``."""
     record = None
     if data.identifier:
-        record = Record.objects.filter(identifier=data.identifier).first()
+        record = Record.objects.select_for_update().filter(identifier=data.identifier).first()
     created = record is None
     record = record or Record(identifier=data.identifier)
     record.kind = data.kind
@@ -149,7 +158,18 @@ def record_upsert(*, actor: Any = None, data: RecordInput, summary: str = "") ->
     for name, value in data.attributes.items():
         setattr(record, name, value)
     record.year = year_from_date(record.date_issued)
-    record.save()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        # Another process created the same identifier meanwhile: update that record.
+        if (
+            created
+            and data.identifier
+            and Record.objects.filter(identifier=data.identifier).exists()
+        ):
+            return record_upsert(actor=actor, data=data, summary=summary)
+        raise
     record.concepts.set(_resolve_concepts(data.concepts))
     record.access_groups.set(data.access_group_ids)
     record.texts.all().delete()
@@ -193,6 +213,7 @@ def file_attach(
         blob.extraction_status = "done"
         blob.extraction_note = f"decoded as {result.encoding}"
         blob.save()
+    record_lock(record.pk)
     position = record.files.count()
     record_file = RecordFile.objects.create(
         record=record,
@@ -219,6 +240,7 @@ def blob_attach(
 
     Called inside the caller's transaction.
     """
+    record_lock(record.pk)
     record_file = RecordFile.objects.create(
         record=record,
         blob=blob,

@@ -1,5 +1,7 @@
 """Contribution and review (C10 item 5): partners submit, analysts publish and set access.
 
+Publishing requires the fields in completeness.py (C5): a refusal names what is missing.
+
 Each function checks the record policy first; a refusal is audited and raised
 before any transaction opens, so the refusal is kept and nothing else is written.
 """
@@ -17,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from clearinghouse.accounts.services.audit import audit_denied, audit_write
 from clearinghouse.core.policy import Actor
 
+from .completeness import check_publishable
 from .models import Record, RecordText
 from .policies import can_change_access, can_edit, can_publish, can_submit
 from .services import file_attach, record_changed, year_from_date
@@ -157,6 +160,10 @@ def record_change(
     check_text_values(changes)
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
+        publishing = (
+            changes.get("status") == Record.Status.PUBLISHED
+            and record.status != Record.Status.PUBLISHED
+        )
         for name in (*DESCRIPTIVE_FIELDS, "status", "access_tier", "embargo_until"):
             if name in changes:
                 setattr(record, name, changes[name])
@@ -172,6 +179,8 @@ def record_change(
             for name, value in text_changes.items():
                 setattr(text, name, value)
             text.save()
+        if publishing:
+            check_publishable(record)  # rolls the whole change back, listing what is missing
         record_changed(record=record, actor=actor, summary="changed: " + ", ".join(sorted(changes)))
     return record
 

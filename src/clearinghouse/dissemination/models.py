@@ -123,3 +123,39 @@ class HarvestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.base_url} ({self.status})"
+
+
+class OfflineEditionJob(models.Model):
+    """One offline edition built in the background from the staff page, with its progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    options = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=40, blank=True)
+    message = models.TextField(blank=True)
+    records = models.PositiveIntegerField(default=0)
+    size = models.BigIntegerField(default=0)
+    version = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("offline edition")
+
+    def __str__(self) -> str:
+        return f"offline edition {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0

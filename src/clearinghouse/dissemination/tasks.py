@@ -14,3 +14,11 @@ def harvest_due_sources() -> int:
     for source in sources:
         harvest_source(source)
     return len(sources)
+
+
+@task()
+def build_offline_edition(job_id: int) -> str:
+    """Build one offline edition requested on the staff page."""
+    from .offline.jobs import offline_job_run
+
+    return offline_job_run(job_id=job_id)

@@ -19,6 +19,7 @@ import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min
 
@@ -33,11 +34,17 @@ logger = logging.getLogger(__name__)
 BATCH = 200
 
 
+def node_name() -> str:
+    """This machine's name (CLEARINGHOUSE_NODE_NAME, else the host name)."""
+    return getattr(settings, "CLEARINGHOUSE_NODE_NAME", "") or socket.gethostname()
+
+
 def cursor_name(backend: SearchBackend) -> str:
-    """Tantivy indexes live on each machine: their cursor is per host and path."""
+    """Tantivy indexes live on each machine: their cursor is per machine and path, so each
+    web machine's index catches up (and is rebuilt) on its own from the shared outbox."""
     path = backend.params.get("PATH")
     if path:
-        return f"{backend.vendor}:{socket.gethostname()}:{os.path.abspath(path)}"
+        return f"{backend.vendor}:{node_name()}:{os.path.abspath(path)}"
     return f"{backend.vendor}:{backend.alias}"
 
 

@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clearinghouse.accounts.services.access_requests import can_request_access
+from clearinghouse.analysis.policies import can_run_workflow
+from clearinghouse.analysis.selectors import record_analysis
 from clearinghouse.catalog.downloads import file_download_open
 from clearinghouse.catalog.policies import visible_files, withheld_file_count
 from clearinghouse.catalog.selectors import record_detail, visible_counts_by_kind
@@ -81,6 +83,8 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             "withheld": withheld_file_count(actor, detail.record),
             "may_request": can_request_access(actor, detail.record),
             "may_translate": can_translate(actor, detail.record),
+            "analysis": record_analysis(actor, detail.record.pk, get_language()),
+            "may_analyse": can_run_workflow(actor),
         },
     )
 

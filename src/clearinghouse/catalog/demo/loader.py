@@ -15,6 +15,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from clearinghouse.directory.demo.loader import load_sample_roster, record_affiliations
 from clearinghouse.directory.models import Agent
 from clearinghouse.vocabularies.models import Concept
 
@@ -216,6 +217,8 @@ def load_demo(stdout=None, path: Path = DEMO_FILE) -> DemoReport:
     known = _known_codes()
     with transaction.atomic():
         agents = _load_agents(data, report)
+        record_affiliations()
+        report.warnings += load_sample_roster()
     for item in data.get("records", []) or []:
         with transaction.atomic():
             record = record_upsert(

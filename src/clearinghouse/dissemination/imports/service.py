@@ -129,6 +129,8 @@ def import_file(
         return report
     run = _run_for(actor, format_name, file_name, sha, len(entries), status, access, restart)
     report.run_id, report.resumed_from = run.pk, run.cursor
+    # A resumed run must judge later entries as the uninterrupted run would have.
+    importer.remember(entries[: run.cursor])
     for start in range(run.cursor, len(entries), max(1, chunk_size)):
         chunk = entries[start : start + max(1, chunk_size)]
         with transaction.atomic():
@@ -195,6 +197,12 @@ class EntryImporter:
         self.context = context
         self.summary = f"imported ({format_name} {file_name})".strip()
         self.seen: dict[str, int] = {}
+
+    def remember(self, done: list[ParsedEntry]) -> None:
+        """Note the keys of entries an interrupted run already applied (resuming)."""
+        for parsed in done:
+            if parsed.entry is not None:
+                self.seen.setdefault(natural_key(parsed.entry), parsed.number)
 
     def _prepare(self, parsed: ParsedEntry):
         if parsed.entry is None:

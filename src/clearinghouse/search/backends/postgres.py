@@ -50,15 +50,22 @@ from .postgres_vectors import (
 )
 
 TABLE = "search_document"
+# Facet values ("field:value" keys) numbered once: rows keep arrays of these small integers,
+# which PostgreSQL unnests and counts 2-3x faster than arrays of text (measured in bench/).
+FACET_TABLE = "search_facet_value"
 # The year facet lists every year (a timeline), other facets their ``facet_limit`` largest values.
 UNLIMITED_FACETS = frozenset({"year"})
 
 POSTGRES_DDL: list[str] = [
+    f"""CREATE TABLE IF NOT EXISTS {FACET_TABLE} (
+    id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key text NOT NULL UNIQUE
+)""",
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     record_id bigint PRIMARY KEY,
     compact_vector tsvector NOT NULL,
     full_vector tsvector NOT NULL,
-    facet_keys text[] NOT NULL DEFAULT '{{}}',
+    facet_ids integer[] NOT NULL DEFAULT '{{}}',
     year integer,
     sort_title text NOT NULL DEFAULT '',
     tier text NOT NULL,
@@ -66,12 +73,12 @@ POSTGRES_DDL: list[str] = [
     groups bigint[] NOT NULL DEFAULT '{{}}',
     embargo_until timestamptz
 )""",
-    # Every match reads compact_vector (rank) and facet_keys (counts): keep them and the other
+    # Every match reads compact_vector (rank) and facet_ids (counts): keep them and the other
     # small columns in the row. With the default storage PostgreSQL moves even 50-byte arrays out
     # of line while the row is over 2 kB, and facet counting became 10x slower (measured).
     *(
         f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET STORAGE MAIN"
-        for column in ("compact_vector", "facet_keys", "sort_title", "groups")
+        for column in ("compact_vector", "facet_ids", "sort_title", "groups")
     ),
     # full_vector, read only to recheck phrases, goes out of line; lz4 decompresses faster.
     f"""DO $$ BEGIN
@@ -79,12 +86,13 @@ POSTGRES_DDL: list[str] = [
 EXCEPTION WHEN feature_not_supported THEN NULL;  -- a server built without lz4 keeps pglz
 END $$""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_full_gin ON {TABLE} USING gin (full_vector)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_facet_gin ON {TABLE} USING gin (facet_keys)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_facet_ids_gin ON {TABLE} USING gin (facet_ids)",
 ]
 
 
 def facet_key(field: str, value: str) -> str:
-    """One facet value as stored in ``facet_keys``: ``field:value`` (fields have no colon)."""
+    """One facet value as numbered in ``search_facet_value``: ``field:value`` (fields have no
+    colon)."""
     return f"{field}:{value}"
 
 
@@ -199,12 +207,16 @@ def search_sql(request: SearchRequest, tsquery: str | None) -> tuple[str, dict[s
     filter_keys = sorted({facet_key(f, v) for f, v in request.filters if f in FACET_FIELDS})
     if filter_keys:
         params["filters"] = filter_keys
-        where.append("d.facet_keys @> %(filters)s::text[]")
+        # An unknown value becomes id 0, which no row holds: the filter then matches nothing.
+        where.append(
+            f"d.facet_ids @> ARRAY(SELECT coalesce((SELECT v.id FROM {FACET_TABLE} v"  # noqa: S608
+            " WHERE v.key = f), 0) FROM unnest(%(filters)s::text[]) AS f)"
+        )
 
     facets = [field for field in FACET_FIELDS if field in request.facets]
     ranked_here = tsquery is not None and request.sort == "relevance"
     rank = RANK if ranked_here else "0::real"
-    facet_column = ", d.facet_keys" if facets else ""
+    facet_column = ", d.facet_ids" if facets else ""
     if tsquery is not None and not ranked_here:
         # Sorted by year or title: rank only the page, not the whole matching set.
         hit_score = f"{RANK}::float8"
@@ -221,15 +233,21 @@ def search_sql(request: SearchRequest, tsquery: str | None) -> tuple[str, dict[s
         if len(facets) < len(FACET_FIELDS):
             params["facets"] = facets
             wanted = "WHERE field = ANY(%(facets)s::text[])"
-        # One unnest and one hash aggregate for all fields: 2-4x faster than a branch per field.
+        # One unnest and one hash aggregate of integers for all fields (2-4x faster than a
+        # branch per field, 2-3x faster than text keys); only the few hundred counted values
+        # are then looked up by id.
         facet_part = f"""
 UNION ALL
 SELECT 2, 0, n, NULL, key FROM (
     SELECT key, n, field,
            row_number() OVER (PARTITION BY field ORDER BY n DESC, key COLLATE "C") AS rn
     FROM (
-        SELECT key, split_part(key, ':', 1) AS field, count(*) AS n
-        FROM (SELECT unnest(m.facet_keys) AS key FROM matched m) AS keys GROUP BY key
+        SELECT v.key, split_part(v.key, ':', 1) AS field, counts.n
+        FROM (
+            SELECT id, count(*) AS n
+            FROM (SELECT unnest(m.facet_ids) AS id FROM matched m) AS ids GROUP BY id
+        ) AS counts
+        JOIN {FACET_TABLE} v ON v.id = counts.id
     ) AS counts
     {wanted}
 ) AS ranked
@@ -257,7 +275,7 @@ _CASTS = {
     "record_id": "",
     "compact_vector": "::tsvector",
     "full_vector": "::tsvector",
-    "facet_keys": "::text[]",
+    "facet_ids": "",
     "year": "::integer",
     "sort_title": "",
     "tier": "",
@@ -265,14 +283,36 @@ _CASTS = {
     "groups": "::bigint[]",
     "embargo_until": "::timestamptz",
 }
+# A row's facet keys become ids here; the keys of its batch are numbered just before.
+_FACET_IDS = (
+    f"ARRAY(SELECT v.id FROM {FACET_TABLE} v"  # noqa: S608 -- constant
+    " WHERE v.key = ANY(%(facet_keys)s::text[]) ORDER BY v.id)"
+)
 UPSERT_SQL = (
     f"INSERT INTO {TABLE} ({', '.join(_CASTS)}) VALUES ("  # noqa: S608 -- constants
-    + ", ".join(f"%({column})s{cast}" for column, cast in _CASTS.items())
+    + ", ".join(
+        _FACET_IDS if column == "facet_ids" else f"%({column})s{cast}"
+        for column, cast in _CASTS.items()
+    )
     + ") ON CONFLICT (record_id) DO UPDATE SET "
     + ", ".join(f"{column} = EXCLUDED.{column}" for column in list(_CASTS)[1:])
 )
 BATCH_DOCUMENTS = 500
 BATCH_BYTES = 16_000_000
+# Sorted, so that two writers numbering overlapping keys wait on each other, never deadlock.
+NUMBER_FACETS_SQL = (
+    f"INSERT INTO {FACET_TABLE} (key) SELECT key"  # noqa: S608 -- constant
+    " FROM unnest(%s::text[]) WITH ORDINALITY AS keys (key, n) ORDER BY n"
+    " ON CONFLICT (key) DO NOTHING"
+)
+
+
+def _write_batch(cursor: Any, batch: list[dict[str, Any]]) -> None:
+    """Number the batch's facet values (distinct, sorted), then upsert its rows."""
+    keys = sorted({key for row in batch for key in row["facet_keys"]})
+    if keys:
+        cursor.execute(NUMBER_FACETS_SQL, [keys])
+    cursor.executemany(UPSERT_SQL, batch)
 
 
 def document_row(document: IndexDocument) -> dict[str, Any]:
@@ -348,7 +388,7 @@ class PostgresBackend(SearchBackend):
         removed = sorted(set(deletes))
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
             for batch in _batches(latest.values()):
-                cursor.executemany(UPSERT_SQL, batch)
+                _write_batch(cursor, batch)
             if removed:
                 cursor.execute(
                     f"DELETE FROM {TABLE} WHERE record_id = ANY(%s::bigint[])",  # noqa: S608
@@ -369,7 +409,7 @@ class PostgresBackend(SearchBackend):
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             for batch in _batches(documents):
-                cursor.executemany(UPSERT_SQL, batch)
+                _write_batch(cursor, batch)
                 done += len(batch)
                 if progress is not None:
                     progress(done)
@@ -463,6 +503,8 @@ class PostgresBackend(SearchBackend):
                     [TABLE],
                 )
                 present = {row[0] for row in cursor.fetchall()}
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [FACET_TABLE])
+                numbered = cursor.fetchone()[0]
         except DatabaseError as error:
             return [
                 f"Search backend {self.alias!r} cannot query database {self.database!r}: {error}"
@@ -476,5 +518,10 @@ class PostgresBackend(SearchBackend):
             return [
                 f"The {TABLE} table in database {self.database!r} lacks columns "
                 f"{', '.join(missing)}: run the migrations."
+            ]
+        if not numbered:
+            return [
+                f"The {FACET_TABLE} table is missing in database {self.database!r}: "
+                "run the migrations."
             ]
         return []

@@ -209,8 +209,19 @@ def access_query(access: AccessFilter) -> Query | None:
     if not access.record_ids:
         return rule
     # Records opened one by one (grants, a partner's own submissions), whatever their tier.
-    opened = Query.term_set_query(SCHEMA, "record_id", sorted(access.record_ids))
+    opened = any_of("record_id", sorted(access.record_ids))
     return should([rule, opened])
+
+
+def any_of(field: str, values: Sequence[Any]) -> Query:
+    """Documents with any of ``values`` in ``field``: a plain term query for a single value.
+
+    Most access sets have one value (status "published", tier "public"); a term query skips
+    the term-set query's automaton and is cheaper per request (measured in bench/).
+    """
+    if len(values) == 1:
+        return Query.term_query(SCHEMA, field, values[0])
+    return Query.term_set_query(SCHEMA, field, list(values))
 
 
 def tier_rule(access: AccessFilter) -> Query:
@@ -219,15 +230,15 @@ def tier_rule(access: AccessFilter) -> Query:
         return Query.empty_query()
     reach = []
     if access.tiers:
-        reach.append(Query.term_set_query(SCHEMA, "tier", sorted(access.tiers)))
+        reach.append(any_of("tier", sorted(access.tiers)))
     if access.group_ids:
         restricted = Query.term_query(SCHEMA, "tier", "restricted")
-        in_group = Query.term_set_query(SCHEMA, "groups", sorted(access.group_ids))
+        in_group = any_of("groups", sorted(access.group_ids))
         reach.append(must([restricted, in_group]))
     embargo_over = Query.range_query(
         SCHEMA, "embargo", tantivy.FieldType.Integer, upper_bound=epoch(access.now)
     )
-    status = Query.term_set_query(SCHEMA, "status", sorted(access.statuses))
+    status = any_of("status", sorted(access.statuses))
     return must([status, should(reach), embargo_over])
 
 

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
 
     def handle(self, *args, **options):
+        from clearinghouse.analysis.demo.loader import load_sample_analysis
         from clearinghouse.catalog.demo.loader import load_demo
         from clearinghouse.catalog.demo.synthetic import add_synthetic_records
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         call_command("load_vocabularies", stdout=self.stdout)
         report = load_demo(stdout=self.stdout)
         self.stdout.write(report.summary())
+        self.stdout.write(load_sample_analysis())
         if options["synthetic"]:
             added = add_synthetic_records(options["synthetic"], stdout=self.stdout)
             self.stdout.write(f"{added} synthetic records added")

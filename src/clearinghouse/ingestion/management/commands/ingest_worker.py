@@ -1,17 +1,16 @@
 """``clearinghouse ingest_worker``: the database job worker, after recovering ingestion jobs.
 
 Jobs left ``running`` by a worker that died are put back to ``pending`` and queued
-again, then the ordinary django-tasks worker loop runs (all tasks, not only ingestion).
+again, then ``clearinghouse worker`` runs (all tasks, not only ingestion; with a lease).
 """
 
 from __future__ import annotations
 
-from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
-
 from clearinghouse.ingestion.services import jobs_enqueue_pending, jobs_recover
+from clearinghouse.jobs.management.commands.worker import Command as WorkerCommand
 
 
-class Command(DatabaseWorkerCommand):
+class Command(WorkerCommand):
     help = "Run a job worker; first recover ingestion jobs left by a worker that died."
 
     def handle(self, *args, **options):

@@ -27,6 +27,9 @@ def entry_fill(entry: polib.POEntry, value: str | list[str]) -> None:
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
         entry.previous_msgid = None
+        # A previous plural without its previous msgid is a syntax error for msgmerge.
+        entry.previous_msgid_plural = None
+        entry.previous_msgctxt = None
 
 
 class Command(BaseCommand):

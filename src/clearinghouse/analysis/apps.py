@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalysisConfig(AppConfig):
+    name = "clearinghouse.analysis"
+    label = "analysis"
+    verbose_name = _("analysis")
+    default_auto_field = "django.db.models.BigAutoField"
