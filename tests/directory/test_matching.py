@@ -164,7 +164,7 @@ def test_providers_rank_by_visible_materials(roster):
     ranked = [p.item for p in public.providers]
     assert ranked[:2] == [orgs["ngo"], orgs["academy"]]
     assert orgs["army"] not in ranked  # its only material is restricted
-    assert public.providers[0].reasons[0] == "2 matching material(s)"
+    assert public.providers[0].reasons[0] == "2 matching materials"
     staff = [p.item for p in match(STAFF, need).providers]
     assert orgs["army"] in staff
     # materials: the record matching both topics first; the restricted one hidden

