@@ -5,9 +5,11 @@ Rounds alternate between the web path and the command line. A web round runs
 ``clearinghouse serve`` (two web processes, a job worker, the index follower), posts the
 file to the import API and SIGKILLs the whole process group; a command-line round runs
 ``clearinghouse import`` beside an ``ingest_worker`` and SIGKILLs both. Meanwhile the
-workers ingest a folder of files. Each kill waits until the attempt has committed a chunk,
-then a random moment more. After the last round everything runs to completion, and the
-result is compared with a reference instance that imported and ingested the same once.
+workers ingest a folder of files. Each kill waits until the attempt has committed a chunk;
+the first kills at once (so one kill always lands inside the import, however fast the
+machine), later ones a random moment more. After the last round everything runs to
+completion, and the result is compared with a reference instance that imported and
+ingested the same once.
 ``bench/crash_bench.py`` does the same 20 times at a larger size and prints the tables.
 Set CLEARINGHOUSE_CRASH_SEED to replay a seed.
 """
