@@ -7,3 +7,11 @@ class AnalysisConfig(AppConfig):
     label = "analysis"
     verbose_name = _("analysis")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from clearinghouse.search.indexer import FOLLOWERS
+
+        from .gaps.coverage import sync
+
+        if sync not in FOLLOWERS:
+            FOLLOWERS.append(sync)

@@ -207,3 +207,134 @@ class WorkflowComment(models.Model):
 
     def __str__(self) -> str:
         return f"comment on record {self.record_id}"
+
+
+class CoverageClass(models.Model):
+    """What the access policy looks at for a published record: tier, groups, embargo.
+
+    The gap matrix's coverage tables count records per class; the viewer's rule decides
+    class by class (``gaps.coverage``)."""
+
+    key = models.CharField(max_length=600, unique=True)
+    tier = models.CharField(max_length=20)
+    group_ids = models.CharField(max_length=500, blank=True)  # "3,7": sorted ids
+    embargo_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+#: The key of a cell's count: access class, audience, topic, purpose, year.
+COVERAGE_KEY = ["coverage_class", "audience_id", "topic_id", "purpose_id", "year"]
+
+
+class CoverageKey(models.Model):
+    coverage_class = models.ForeignKey(CoverageClass, on_delete=models.PROTECT, related_name="+")
+    audience_id = models.BigIntegerField()
+    topic_id = models.BigIntegerField()
+    purpose_id = models.BigIntegerField()
+    year = models.IntegerField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class CoverageMember(CoverageKey):
+    """One published record carrying one (audience, topic, purpose): derived data, kept
+    by ``gaps.coverage.sync`` from the index outbox (the records stay the truth)."""
+
+    record_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=COVERAGE_KEY, name="analysis_cov_member_key"),
+            # Covering: a slice's members are read by record without touching the table.
+            models.Index(
+                fields=["record_id", *COVERAGE_KEY[1:]], name="analysis_cov_member_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id}: {self.audience_id}/{self.topic_id}/{self.purpose_id}"
+
+
+class CoverageCount(CoverageKey):
+    """How many ``CoverageMember`` rows share one (class, audience, topic, purpose, year)."""
+
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=COVERAGE_KEY, name="analysis_cov_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.audience_id}/{self.topic_id}/{self.purpose_id} {self.year}: {self.count}"
+
+
+class CoverageLanguage(models.Model):
+    """A language of a published record as the gap matrix's language filter reads it (the
+    original language, the texts' languages, language concepts; lower case)."""
+
+    record_id = models.BigIntegerField()
+    language = models.CharField(max_length=35)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["record_id", "language"], name="analysis_cov_lang_record"),
+            models.Index(fields=["language", "record_id"], name="analysis_cov_lang_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id}: {self.language}"
+
+
+class CoverageLanguageCount(CoverageKey):
+    """``CoverageCount`` per language: the members of records in that language."""
+
+    language = models.CharField(max_length=35)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["language", *COVERAGE_KEY], name="analysis_cov_lang_key")]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.audience_id}/{self.topic_id}/{self.purpose_id}: {self.count}"
+
+
+class CoverageCredit(models.Model):
+    """One published record about one topic, credited to one agent (creator): who to ask
+    about a gap. Derived like ``CoverageMember``."""
+
+    record_id = models.BigIntegerField(db_index=True)
+    coverage_class = models.ForeignKey(CoverageClass, on_delete=models.PROTECT, related_name="+")
+    topic_id = models.BigIntegerField()
+    agent_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["topic_id", "coverage_class", "agent_id"], name="analysis_cov_credit_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id}: topic {self.topic_id} by agent {self.agent_id}"
+
+
+class CoverageCreditCount(models.Model):
+    """How many ``CoverageCredit`` rows share one (class, topic, agent)."""
+
+    coverage_class = models.ForeignKey(CoverageClass, on_delete=models.PROTECT, related_name="+")
+    topic_id = models.BigIntegerField()
+    agent_id = models.BigIntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["topic_id", "coverage_class", "agent_id"],
+                name="analysis_cov_credit_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"topic {self.topic_id} by agent {self.agent_id}: {self.count}"

@@ -32,6 +32,9 @@ from .models import IndexCursor, IndexOutbox
 
 logger = logging.getLogger(__name__)
 BATCH = 200
+#: Other tables derived from the outbox, each with a cursor of its own (an ``IndexCursor``),
+#: brought up to date after the index: without them the outbox could not be pruned.
+FOLLOWERS: list[Callable[[], object]] = []
 
 
 def node_name() -> str:
@@ -109,6 +112,11 @@ def apply_outbox(alias: str = "default", batch_size: int = BATCH) -> int:
             if not done:
                 break
             applied += done
+    for follow in FOLLOWERS:
+        try:
+            follow()
+        except Exception:  # the index is applied; a follower catches up on its next call
+            logger.exception("outbox follower %s failed", getattr(follow, "__qualname__", follow))
     prune_outbox()
     return applied
 
