@@ -12,6 +12,7 @@ after another process's commit (~0.3 ms).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import secrets
 import shutil
@@ -35,10 +36,13 @@ from ..types import (
 )
 from .base import SearchBackend
 from .tantivy_query import (
+    COMMON_SAMPLE_DOCS,
+    COMMON_SAMPLE_TERMS,
     SCHEMA,
     SCHEMA_VERSION,
     QueryCompiler,
     access_query,
+    choose_common,
     facet_aggregations,
     facet_counts,
     facet_field,
@@ -48,6 +52,7 @@ from .tantivy_query import (
 )
 
 DELETE_BATCH = 1024  # record ids per delete query
+COMMON_FILE = "COMMON_TERMS"  # in a generation: its common terms, one per line (see pairs)
 
 
 class SearchIndexLocked(RuntimeError):
@@ -63,6 +68,7 @@ class _Reader:
     searcher: tantivy.Searcher
     current_stamp: tuple[int, int]
     meta_stamp: tuple[int, int]
+    common: frozenset[str] = frozenset()
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -161,7 +167,9 @@ class TantivyBackend(SearchBackend):
                     raise
                 time.sleep(0.01)
         index.config_reader(reload_policy="manual")  # we reload on our own stat check
-        return _Reader(name, index, index.searcher(), current_stamp, meta_stamp)
+        common_file = self.path / name / COMMON_FILE
+        common = frozenset(common_file.read_text().split()) if common_file.exists() else frozenset()
+        return _Reader(name, index, index.searcher(), current_stamp, meta_stamp, common)
 
     def _fresh_reader(self) -> _Reader:
         """The cached reader, reopened after a swap or reloaded after a commit."""
@@ -189,8 +197,9 @@ class TantivyBackend(SearchBackend):
         facet_names = [name for name in request.facets if name in FACET_FIELDS]
         if isinstance(request.query, MatchNoneQ):
             return SearchResult(total=0, hits=[], facets={name: [] for name in facet_names})
-        searcher = self._fresh_reader().searcher
-        clauses = [QueryCompiler(searcher).compile(request.query)]
+        reader = self._fresh_reader()
+        searcher = reader.searcher
+        clauses = [QueryCompiler(searcher, reader.common).compile(request.query)]
         access = access_query(request.access)
         if access is not None:
             clauses.append(filter_clause(access))
@@ -264,7 +273,7 @@ class TantivyBackend(SearchBackend):
             for _attempt in range(3):
                 reader = self._fresh_reader()
                 try:
-                    self._write(reader.index, record_ids, documents)
+                    self._write(reader.index, record_ids, documents, reader.common)
                 except (OSError, ValueError):
                     if self._fresh_reader().generation == reader.generation:
                         raise
@@ -274,7 +283,11 @@ class TantivyBackend(SearchBackend):
         raise RuntimeError(f"Search backend {self.alias!r}: generations kept changing in apply.")
 
     def _write(
-        self, index: tantivy.Index, record_ids: list[int], documents: list[IndexDocument]
+        self,
+        index: tantivy.Index,
+        record_ids: list[int],
+        documents: list[IndexDocument],
+        common: frozenset[str],
     ) -> None:
         # One indexing thread for small batches: one new segment per commit, not eight.
         writer = self._writer(index, self.writer_heap, threads=1 if len(documents) < 1000 else 0)
@@ -284,7 +297,7 @@ class TantivyBackend(SearchBackend):
                 # Not delete_documents_by_term: on a u64 field it silently deletes nothing.
                 writer.delete_documents_by_query(Query.term_set_query(SCHEMA, "record_id", batch))
             for document in documents:
-                writer.add_document(to_tantivy(document))  # added after the delete: survives
+                writer.add_document(to_tantivy(document, common))  # after the delete: survives
             writer.commit()
         except BaseException:
             writer.rollback()
@@ -303,7 +316,7 @@ class TantivyBackend(SearchBackend):
         writer = self._writer(index, self.rebuild_heap)
         done = -1
         try:
-            done = self._fill(writer, documents, progress)
+            done = self._fill(writer, documents, progress, self.path / name)
             writer.commit()
         finally:
             if done < 0:
@@ -324,16 +337,28 @@ class TantivyBackend(SearchBackend):
         writer: tantivy.IndexWriter,
         documents: Iterable[IndexDocument],
         progress: Callable[[int], None] | None,
+        directory: Path,
     ) -> int:
-        """Add ``documents``, committing every ``commit_every``; returns how many."""
+        """Choose the common terms from the first documents and write them beside the
+        index, then add every document, committing every ``commit_every``; returns how many."""
+        documents = iter(documents)
+        sample: list[IndexDocument] = []
+        terms = 0
+        for document in documents:
+            sample.append(document)
+            terms += len(document.full_terms)
+            if len(sample) >= COMMON_SAMPLE_DOCS or terms >= COMMON_SAMPLE_TERMS:
+                break
+        common = choose_common(sample)
+        (directory / COMMON_FILE).write_text("".join(f"{term}\n" for term in sorted(common)))
         seen: set[int] = set()
         done = 0
-        for document in documents:
+        for document in itertools.chain(sample, documents):
             if document.record_id in seen:
                 query = Query.term_query(SCHEMA, "record_id", document.record_id)
                 writer.delete_documents_by_query(query)
             seen.add(document.record_id)
-            writer.add_document(to_tantivy(document))
+            writer.add_document(to_tantivy(document, common))
             done += 1
             if done % self.commit_every == 0:
                 writer.commit()
