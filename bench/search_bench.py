@@ -80,7 +80,7 @@ def ensure_database(url: str) -> None:
             log(f"created database {name}")
 
 
-def setup_django(workdir: Path, postgres_url: str | None) -> None:
+def setup_django(workdir: Path, postgres_url: str | None, *, reuse: bool = False) -> None:
     """Demo settings over the workdir; Django's default database is the benchmark's own.
 
     The database URL is always set here, so an exported CLEARINGHOUSE_DATABASE_URL (the demo's
@@ -104,8 +104,9 @@ def setup_django(workdir: Path, postgres_url: str | None) -> None:
 
         # The table is the backend's current layout: this database is ours and every size
         # rebuilds it anyway, so an older layout left by an earlier run is dropped.
-        with connections["default"].cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS search_document")
+        if not reuse:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("DROP TABLE IF EXISTS search_document")
         install_schema(connections["default"])
 
 
@@ -245,8 +246,17 @@ def _directory_bytes(path: Path) -> int:
     return sum(entry.stat().st_size for entry in path.rglob("*") if entry.is_file())
 
 
-def index_corpus(name: str, backend: Any, corpus: Corpus, raw: Any) -> dict[str, Any]:
-    """``backend.rebuild`` from the cache; the time spent reading the cache is not counted."""
+def index_corpus(
+    name: str, backend: Any, corpus: Corpus, raw: Any, *, reuse: bool = False
+) -> dict[str, Any]:
+    """``backend.rebuild`` from the cache; the time spent reading the cache is not counted.
+
+    With ``reuse``, an index left by an earlier run that holds exactly ``corpus.size``
+    documents is kept, and indexing is not measured (its figures are left out of the table).
+    """
+    if reuse and backend.count() == corpus.size:
+        log(f"{name}: reusing the {corpus.size:,} documents indexed by an earlier run")
+        return {"documents": corpus.size, "reused": True}
     if name == "postgres":
         raw.execute("TRUNCATE search_document")  # untimed: the rebuild starts from an empty table
     log(f"{name}: indexing {corpus.size:,} documents")
@@ -602,6 +612,9 @@ def print_index_table(console: Any, size: int, corpus: Corpus, backends: dict) -
     table.add_column("index size", justify="right")
     for name, result in backends.items():
         stats = result["index"]
+        if stats.get("reused"):
+            table.add_row(name, "reused: not measured", "", "", "", "")
+            continue
         table.add_row(
             name,
             f"{stats['analyse_s']:.1f}",
@@ -690,6 +703,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--postgres-url", default=DEFAULT_POSTGRES_URL, help="the benchmark's own database"
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep an index of the same size left by an earlier run (indexing is not measured)",
+    )
     parser.add_argument("--phrase", help="the phrase for query (c), instead of the first candidate")
     args = parser.parse_args(argv)
     args.sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
@@ -710,7 +728,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     use_postgres = "postgres" in args.backends
-    setup_django(workdir, args.postgres_url if use_postgres else None)
+    setup_django(workdir, args.postgres_url if use_postgres else None, reuse=args.reuse)
     raw_pg = None
     if use_postgres:
         import psycopg
@@ -737,7 +755,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.backends:
             backend = make_backend(name, workdir, size)
             started = time.perf_counter()
-            index = index_corpus(name, backend, corpus, raw_pg)
+            index = index_corpus(name, backend, corpus, raw_pg, reuse=args.reuse)
             if specs is None:
                 if args.phrase:
                     entry["phrase"] = args.phrase
