@@ -34,6 +34,7 @@ from clearinghouse.search.tree import (
 from clearinghouse.search.types import SearchRequest
 
 from .contract import ANONYMOUS, SearchBackendContract, make_doc, run, term
+from .contract_derived import DerivedContract
 
 DATABASE = "pgsearch"
 
@@ -79,7 +80,7 @@ def pg_backend():
     backend.clear()
 
 
-class TestPostgresContract(SearchBackendContract):
+class TestPostgresContract(SearchBackendContract, DerivedContract):
     @pytest.fixture
     def backend(self, pg_backend):
         return pg_backend
@@ -108,6 +109,26 @@ class TestPostgresContract(SearchBackendContract):
 )
 def test_compile_tsquery(node, expected):
     assert compile_tsquery(node) == expected
+
+
+def test_phrases_of_common_terms_compile_to_their_pairs():
+    common = {"law", "enforcement", "victims"}
+    assert compile_tsquery(PhraseQ(("law", "enforcement")), common) == "'law\u2063enforcement'"
+    assert compile_tsquery(PhraseQ(("law", "rare")), common) == "'law' <-> 'rare'"
+    assert compile_tsquery(PhraseQ(("victims", "law", "enforcement")), common) == (
+        "('victims\u2063law') & ('law\u2063enforcement') & ('victims' <-> 'law' <-> 'enforcement')"
+    )
+    assert compile_tsquery(NotQ(PhraseQ(("law", "enforcement"))), common) == (
+        "!('law\u2063enforcement')"
+    )
+
+
+def test_tsvector_literal_pairs_and_sentinel():
+    parts = ((["a", "b"], "A"), (["a", "b", "c"], "B"))
+    assert tsvector_literal(parts, {"a", "b"}) == "'a':1A,4B 'b':2A,5B 'c':6B 'a\u2063b'"
+    assert tsvector_literal(parts, {"a", "b"}, sentinel=True) == (
+        "'\u2063' 'a':1A,4B 'b':2A,5B 'c':6B 'a\u2063b'"
+    )
 
 
 def test_raw_nodes_are_refused():
@@ -193,6 +214,43 @@ def test_search_is_one_statement_and_leaves_no_settings_behind(pg_backend):
         q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))
     ]
     assert len(statements) == 2, statements  # planner settings, then the search itself
+
+
+def test_a_rebuild_keeps_its_common_terms_for_later_writes(pg_backend):
+    words = ["law enforcement victims"] * 40 + ["seldom"]
+    pg_backend.rebuild(make_doc(i, text) for i, text in enumerate(words, 1))
+    with connections[DATABASE].cursor() as cursor:
+        cursor.execute("SELECT term FROM search_common_term")
+        common = {row[0] for row in cursor.fetchall()}
+    assert {"law", "enforcement", "victims"} <= common and "seldom" not in common
+    plan = pg_backend.explain(
+        SearchRequest(query=PhraseQ(("law", "enforcement")), access=ANONYMOUS)
+    )
+    assert "law\u2063enforcement" in plan, plan
+
+
+def test_broad_queries_count_facets_by_complement_and_narrow_ones_do_not(pg_backend):
+    docs = [make_doc(i, "common", "rare" if i % 10 == 0 else "") for i in range(1, 101)]
+    pg_backend.rebuild(docs)
+    broad = pg_backend.explain(SearchRequest(query=term("common"), access=ANONYMOUS))
+    narrow = pg_backend.explain(SearchRequest(query=term("rare"), access=ANONYMOUS))
+    assert "CTE rest" in broad and "CTE rest" not in narrow, broad
+
+
+def test_rows_indexed_before_the_class_counts_are_counted_on_migration(pg_backend):
+    docs = [
+        make_doc(i, "x", facets={"kind": ["k"]}, tier=tier)
+        for i, tier in enumerate(("public", "public", "registered", "public"), 1)
+    ]
+    pg_backend.apply(docs, [])
+    connection = connections[DATABASE]
+    with connection.cursor() as cursor:  # the layout of migration 0003
+        cursor.execute("UPDATE search_document SET access_class = NULL")
+        cursor.execute("DELETE FROM search_class_count")
+        cursor.execute("DELETE FROM search_access_class")
+    install_schema(connection)
+    result = run(pg_backend, access=ANONYMOUS, facets=("kind",))
+    assert result.total == 3 and result.facets == {"kind": [("k", 3)]}
 
 
 def test_writes_join_the_callers_transaction(pg_backend):

@@ -6,8 +6,12 @@ docstring for why), so the literal is cast with ``::tsvector`` and never re-pars
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Iterator, Sequence
+
+from ..pairs import PAIR_SEPARATOR, pair
 
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
@@ -31,13 +35,24 @@ _WEIGHT_CODES = {"D": 0, "C": 1, "B": 2, "A": 3}
 _POSITION_TEXTS = [f"{p}{w}" for p in range(MAX_POSITION + 1) for w in ("", "C", "B", "A")]
 
 
-def tsvector_literal(parts: Sequence[tuple[Sequence[str], str]]) -> str:
+def tsvector_literal(
+    parts: Sequence[tuple[Sequence[str], str]],
+    common: Container[str] = (),
+    *,
+    sentinel: bool = False,
+) -> str:
     """A tsvector literal of ``(terms, weight)`` parts laid out one after another.
 
     A one-position gap separates the parts so that a phrase never spans, say, the end of the
     title and the start of the body. Past 16383 positions wrap around (see the module docstring).
+    Adjacent ``common`` terms of a part are also written as their pair (``..pairs``), without
+    positions: pairs only decide what matches. ``sentinel`` adds the lone separator, a lexeme
+    every document holds, first.
     """
     entries: defaultdict[str, list[int]] = defaultdict(list)
+    if sentinel:
+        entries[PAIR_SEPARATOR] = []
+    pairs: dict[str, list[int]] = {}
     end = 0  # the last position used
     for terms, weight in parts:
         if not terms:
@@ -47,21 +62,36 @@ def tsvector_literal(parts: Sequence[tuple[Sequence[str], str]]) -> str:
         code = _WEIGHT_CODES[weight]
         for term, stored in zip(terms, range(start * 4 + code, (end + 1) * 4, 4), strict=True):
             entries[term].append(stored)
+        if common:
+            pairs.update((token, []) for token in _pairs(terms, common))
+    entries.update(pairs)  # after the terms: the size budget cuts pairs first
     pieces = []
     budget = MAX_VECTOR_BYTES
     for term, entry in entries.items():
-        if not usable_lexeme(term):
+        size = len(term.encode())
+        if not size or size > MAX_LEXEME_BYTES or "\x00" in term:
             continue
         del entry[MAX_POSITIONS_PER_LEXEME:]
-        if entry[-1] >> 2 > MAX_POSITION:
+        if entry and entry[-1] >> 2 > MAX_POSITION:
             entry = _wrapped(entry)
-        size = len(term.encode())
         # PostgreSQL counts each lexeme short-aligned, plus a position count and the positions.
         budget -= size + size % 2 + 2 + 2 * len(entry)
         if budget < 0:
             break
-        pieces.append(f"{quote_lexeme(term)}:{','.join([_POSITION_TEXTS[c] for c in entry])}")
+        quoted = quote_lexeme(term) if "'" in term or "\\" in term else f"'{term}'"
+        if entry:
+            pieces.append(f"{quoted}:{','.join([_POSITION_TEXTS[c] for c in entry])}")
+        else:
+            pieces.append(quoted)
     return " ".join(pieces)
+
+
+def _pairs(terms: Sequence[str], common: Container[str]) -> Iterator[str]:
+    """The pairs of adjacent common terms (``..pairs.common_pairs``, faster on long texts)."""
+    flags = [term in common for term in terms]
+    adjacent = map(operator.and_, flags, flags[1:])
+    for offset in itertools.compress(range(len(terms) - 1), adjacent):
+        yield pair(terms[offset], terms[offset + 1])
 
 
 def _wrapped(entry: list[int]) -> list[int]:

@@ -12,7 +12,6 @@ after another process's commit (~0.3 ms).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import secrets
 import shutil
@@ -26,6 +25,7 @@ from typing import Any
 import tantivy
 from tantivy import Query
 
+from ..pairs import sample_common
 from ..tree import MatchAllQ, MatchNoneQ
 from ..types import (
     FACET_FIELDS,
@@ -36,13 +36,10 @@ from ..types import (
 )
 from .base import SearchBackend
 from .tantivy_query import (
-    COMMON_SAMPLE_DOCS,
-    COMMON_SAMPLE_TERMS,
     SCHEMA,
     SCHEMA_VERSION,
     QueryCompiler,
     access_query,
-    choose_common,
     facet_aggregations,
     facet_counts,
     facet_field,
@@ -341,24 +338,17 @@ class TantivyBackend(SearchBackend):
     ) -> int:
         """Choose the common terms from the first documents and write them beside the
         index, then add every document, committing every ``commit_every``; returns how many."""
-        documents = iter(documents)
-        sample: list[IndexDocument] = []
-        terms = 0
-        for document in documents:
-            sample.append(document)
-            terms += len(document.full_terms)
-            if len(sample) >= COMMON_SAMPLE_DOCS or terms >= COMMON_SAMPLE_TERMS:
-                break
-        common = choose_common(sample)
+        shares, documents = sample_common(documents)
+        common = frozenset(shares)
         (directory / COMMON_FILE).write_text("".join(f"{term}\n" for term in sorted(common)))
         seen: set[int] = set()
         done = 0
-        for document in itertools.chain(sample, documents):
+        for document in documents:
             if document.record_id in seen:
                 query = Query.term_query(SCHEMA, "record_id", document.record_id)
                 writer.delete_documents_by_query(query)
             seen.add(document.record_id)
-            writer.add_document(to_tantivy(document, common))
+            writer.add_document(to_tantivy(document, frozenset(common)))
             done += 1
             if done % self.commit_every == 0:
                 writer.commit()

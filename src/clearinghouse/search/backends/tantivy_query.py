@@ -13,6 +13,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
+from ..pairs import common_pairs
 from ..tree import AndQ, MatchAllQ, MatchNoneQ, Node, NotQ, OrQ, PhraseQ, PrefixQ, TermQ
 from ..types import FACET_FIELDS, AccessFilter, IndexDocument
 
@@ -31,17 +32,7 @@ SHARED_FACETS = frozenset(
 )
 SHARED_FACET_VALUES = 65_536  # distinct "name:value" keys counted exactly
 NO_EMBARGO = -(2**63)  # i64 minimum, so "no embargo" passes every ``embargo <= now`` test
-# Common pairs ("common grams"): adjacent terms that are both common in the index are also
-# indexed as one token in ``pairs``, so a phrase of common words is a term lookup instead of
-# reading the positions of tens of thousands of candidates. Terms are runs of word
-# characters (``analysis``), so the separator, an invisible format character, never occurs
-# in one, and tantivy's whitespace tokenizer keeps a pair whole.
-PAIR_SEPARATOR = "\u2063"
-COMMON_SAMPLE_DOCS = 1000  # a rebuild chooses the common terms from its first documents
-COMMON_SAMPLE_TERMS = 1_500_000  # ... or fewer, when they hold this many terms
-COMMON_SHARE = 0.02  # common: in at least this share of the sampled documents
-COMMON_MIN_DOCS = 3
-COMMON_MAX = 2000
+# Common pairs (``..pairs``) are indexed in ``pairs``: whitespace-separated, kept whole.
 
 
 # --- schema and documents --------------------------------------------------------------
@@ -101,27 +92,6 @@ def add_terms(doc: tantivy.Document, field: str, terms: list[str]) -> None:
         tokens.append(tantivy.Token(term, position, offset, offset + len(term)))
         offset += len(term) + 1
     doc.add_pre_tokenized_text(field, tantivy.PreTokenizedString(text, tokens))
-
-
-def common_pairs(terms: Sequence[str], common: frozenset[str]) -> list[str]:
-    """The pair tokens of adjacent ``terms`` that are both common."""
-    return [
-        f"{a}{PAIR_SEPARATOR}{b}"
-        for a, b in zip(terms, terms[1:], strict=False)
-        if a in common and b in common
-    ]
-
-
-def choose_common(sample: Sequence[IndexDocument]) -> frozenset[str]:
-    """The terms found in at least ``COMMON_SHARE`` of ``sample`` (most frequent first,
-    at most ``COMMON_MAX``): the ones whose phrases are costly to check by position."""
-    frequency: dict[str, int] = {}
-    for document in sample:
-        for term in set(document.full_terms):
-            frequency[term] = frequency.get(term, 0) + 1
-    floor = max(COMMON_MIN_DOCS, COMMON_SHARE * len(sample))
-    ranked = sorted((-n, term) for term, n in frequency.items() if n >= floor)
-    return frozenset(term for _n, term in ranked[:COMMON_MAX])
 
 
 def to_tantivy(document: IndexDocument, common: frozenset[str] = frozenset()) -> tantivy.Document:
